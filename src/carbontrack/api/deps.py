@@ -1,0 +1,43 @@
+"""Dependencies routes ask for by type: the store, the settings, the signed-in user."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from carbontrack.domain.errors import InvalidCredentials
+from carbontrack.domain.models import User
+from carbontrack.services import accounts
+from carbontrack.settings import Settings
+from carbontrack.store.base import Store
+
+# auto_error=False: a missing token goes through our own 401 with a JSON detail.
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/login", auto_error=False)
+
+
+def get_store(request: Request) -> Store:
+    """The store built by `create_app`."""
+    return cast(Store, request.app.state.store)
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings `create_app` was given."""
+    return cast(Settings, request.app.state.settings)
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_current_user(
+    store: StoreDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User:
+    """The user whose valid, unrevoked bearer token came with the request."""
+    if not token:
+        raise InvalidCredentials("not authenticated")
+    return accounts.authenticate(store=store, settings=settings, token=token)
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]

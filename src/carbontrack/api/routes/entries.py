@@ -1,0 +1,113 @@
+"""The signed-in user's activity entries."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, UploadFile
+from fastapi.responses import StreamingResponse
+
+from carbontrack.api.deps import CurrentUser, StoreDep
+from carbontrack.api.schemas import EntryIn, EntryOut, EntryPage, EntryPatchIn, ImportResult
+from carbontrack.domain.errors import InvalidInput
+from carbontrack.services import entries, transfer
+
+router = APIRouter(prefix="/api/entries", tags=["entries"])
+
+
+def _bound(raw: str | None, *, field: str, end: bool) -> datetime | None:
+    """An ISO date or datetime; a bare date as `to` includes that whole day."""
+    if raw is None:
+        return None
+    try:
+        if len(raw) == 10:
+            day = date.fromisoformat(raw)
+            return datetime.combine(day + timedelta(days=1 if end else 0), time(), UTC)
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"{field} must be an ISO 8601 date or date-time", field=field) from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+@router.post("", status_code=201, response_model=EntryOut)
+def create_entry(body: EntryIn, user: CurrentUser, store: StoreDep) -> EntryOut:
+    """Log an activity; its kg CO2e is computed from the factor and recorded with it."""
+    data = entries.EntryInput(
+        factor_id=body.factor_id,
+        quantity=body.quantity,
+        unit=body.unit,
+        timestamp=body.timestamp,
+        note=body.note,
+    )
+    return EntryOut.of(entries.create_entry(store=store, user=user, data=data))
+
+
+@router.get("", response_model=EntryPage)
+def list_entries(
+    user: CurrentUser,
+    store: StoreDep,
+    from_: Annotated[str | None, Query(alias="from", max_length=40)] = None,
+    to: Annotated[str | None, Query(max_length=40)] = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=1000)] = None,
+) -> EntryPage:
+    """The user's entries, newest first; pass `nextCursor` back as `cursor` for the next page."""
+    page = entries.list_entries(
+        store=store,
+        user=user,
+        since=_bound(from_, field="from", end=False),
+        until=_bound(to, field="to", end=True),
+        category=category,
+        limit=limit,
+        cursor=cursor,
+    )
+    return EntryPage.of(page)
+
+
+@router.get("/export")
+def export_entries(user: CurrentUser, store: StoreDep) -> StreamingResponse:
+    """All the user's entries as CSV (the format import accepts)."""
+    return StreamingResponse(
+        transfer.export_csv(store=store, user=user),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="carbontrack-entries.csv"'},
+    )
+
+
+@router.post("/import", status_code=201, response_model=ImportResult)
+def import_entries(file: UploadFile, user: CurrentUser, store: StoreDep) -> ImportResult:
+    """Import a CSV: every row is checked first, then all are written or none."""
+    try:
+        text = file.file.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("the file is not UTF-8 text", field="file") from None
+    return ImportResult(imported=transfer.import_csv(store=store, user=user, text=text))
+
+
+@router.get("/{entry_id}", response_model=EntryOut)
+def get_entry(entry_id: str, user: CurrentUser, store: StoreDep) -> EntryOut:
+    """One of the user's entries."""
+    return EntryOut.of(entries.get_entry(store=store, user=user, entry_id=entry_id))
+
+
+@router.patch("/{entry_id}", response_model=EntryOut)
+def update_entry(entry_id: str, body: EntryPatchIn, user: CurrentUser, store: StoreDep) -> EntryOut:
+    """Change an entry; a new factor, quantity or unit recomputes co2eKg."""
+    patch = entries.EntryPatch(
+        factor_id=body.factor_id,
+        quantity=body.quantity,
+        unit=body.unit,
+        timestamp=body.timestamp,
+        note=body.note,
+        clear_note="note" in body.model_fields_set and body.note is None,
+    )
+    return EntryOut.of(entries.update_entry(store=store, user=user, entry_id=entry_id, patch=patch))
+
+
+@router.delete("/{entry_id}", status_code=204)
+def delete_entry(entry_id: str, user: CurrentUser, store: StoreDep) -> Response:
+    """Delete one of the user's entries."""
+    entries.delete_entry(store=store, user=user, entry_id=entry_id)
+    return Response(status_code=204)

@@ -1,0 +1,48 @@
+"""The signed-in user's own account."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from carbontrack.api.deps import CurrentUser, StoreDep
+from carbontrack.api.schemas import PasswordChange, ProfilePatch, UserOut
+from carbontrack.services import accounts
+
+router = APIRouter(prefix="/api/profile", tags=["profile"])
+
+
+@router.get("", response_model=UserOut)
+def read_profile(user: CurrentUser) -> UserOut:
+    """The signed-in user's profile."""
+    return UserOut.of(user)
+
+
+@router.patch("", response_model=UserOut)
+def update_profile(body: ProfilePatch, user: CurrentUser, store: StoreDep) -> UserOut:
+    """Change name, country (ISO 3166-1 alpha-2; null clears it) or IANA time zone."""
+    changes = accounts.ProfileChanges(
+        name=body.name,
+        country=body.country,
+        time_zone=body.time_zone,
+        clear_country="country" in body.model_fields_set and body.country is None,
+    )
+    return UserOut.of(accounts.update_profile(store=store, user=user, changes=changes))
+
+
+@router.post("/password", status_code=204)
+def change_password(body: PasswordChange, user: CurrentUser, store: StoreDep) -> Response:
+    """Set a new password; every token issued before stops working."""
+    accounts.change_password(
+        store=store,
+        user=user,
+        current_password=body.current_password,
+        new_password=body.new_password,
+    )
+    return Response(status_code=204)
+
+
+@router.delete("", status_code=204)
+def delete_profile(user: CurrentUser, store: StoreDep) -> Response:
+    """Delete the account and all its data."""
+    accounts.delete_account(store=store, user=user)
+    return Response(status_code=204)

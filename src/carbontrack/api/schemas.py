@@ -1,0 +1,258 @@
+"""Request and response bodies: camelCase JSON at the edge, validated before any service runs."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Annotated, Self
+from zoneinfo import available_timezones
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from carbontrack.domain.models import Entry, Factor, FactorUsed, Page, User
+from carbontrack.services.entries import MAX_NOTE_CHARS
+
+
+def to_camel(name: str) -> str:
+    """snake_case to camelCase word by word (pydantic's would turn co2e_kg into co2EKg)."""
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
+class Body(BaseModel):
+    """camelCase in and out; unknown fields are an error so typos do not pass silently."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", allow_inf_nan=False
+    )
+
+
+def _country(code: str) -> str:
+    if pycountry.countries.get(alpha_2=code.upper()) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    return code.upper()
+
+
+def _time_zone(name: str) -> str:
+    if name not in _zones():
+        raise ValueError(f"{name!r} is not an IANA time zone name")
+    return name
+
+
+_ZONES: set[str] = set()
+
+
+def _zones() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+    return _ZONES
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+def _utc(value: datetime) -> datetime:
+    # ISO 8601 without an offset is read as UTC, as the API documents.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Timestamp = Annotated[datetime, AfterValidator(_utc)]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=1024)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Country = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(_country)]
+TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_time_zone)]
+Quantity = Annotated[float, Field(ge=0, le=1e9), AfterValidator(_finite)]
+FactorId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+UnitText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_CHARS)]
+
+
+class RegisterIn(Body):
+    email: EmailStr
+    password: Password
+    name: Name
+
+
+class LoginIn(Body):
+    email: Annotated[str, StringConstraints(min_length=1, max_length=320)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+
+
+class TokenOut(BaseModel):
+    """RFC 6749 section 5.1: snake_case by the standard."""
+
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the RFC 6749 token type, not a secret
+    expires_in: int
+
+
+class UserOut(Body):
+    user_id: str
+    email: str
+    name: str
+    created_at: datetime
+    country: str | None = None
+    time_zone: str = "UTC"
+
+    @classmethod
+    def of(cls, user: User) -> Self:
+        return cls(
+            user_id=user.user_id,
+            email=user.email,
+            name=user.name,
+            created_at=user.created_at,
+            country=user.country,
+            time_zone=user.time_zone,
+        )
+
+
+class ProfilePatch(Body):
+    name: Name | None = None
+    country: Country | None = None
+    time_zone: TimeZone | None = None
+
+
+class PasswordChange(Body):
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
+    new_password: Password
+
+
+class FactorOut(Body):
+    factor_id: str
+    category: str
+    activity: str
+    unit: str
+    unit_type: str
+    co2e_kg_per_unit: float
+    region: str
+    source: str
+    dataset: str
+    year: int
+    licence: str
+
+    @classmethod
+    def of(cls, f: Factor) -> Self:
+        return cls(
+            factor_id=f.factor_id,
+            category=f.category,
+            activity=f.activity,
+            unit=f.unit,
+            unit_type=f.unit_type,
+            co2e_kg_per_unit=f.co2e_kg_per_unit,
+            region=f.region,
+            source=f.source,
+            dataset=f.dataset,
+            year=f.year,
+            licence=f.licence,
+        )
+
+
+class FactorList(Body):
+    items: list[FactorOut]
+
+
+class EntryIn(Body):
+    factor_id: FactorId
+    quantity: Quantity
+    unit: UnitText
+    timestamp: Timestamp | None = None
+    note: Note | None = None
+
+
+class EntryPatchIn(Body):
+    factor_id: FactorId | None = None
+    quantity: Quantity | None = None
+    unit: UnitText | None = None
+    timestamp: Timestamp | None = None
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("give at least one field to change")
+        return self
+
+
+class FactorUsedOut(Body):
+    factor_id: str
+    dataset: str
+    year: int
+    source: str
+    co2e_kg_per_unit: float
+    unit: str
+    requested_factor_id: str | None = None
+    resolution: list[str] = []
+
+    @classmethod
+    def of(cls, f: FactorUsed) -> Self:
+        return cls(
+            factor_id=f.factor_id,
+            dataset=f.dataset,
+            year=f.year,
+            source=f.source,
+            co2e_kg_per_unit=f.co2e_kg_per_unit,
+            unit=f.unit,
+            requested_factor_id=f.requested_factor_id,
+            resolution=list(f.resolution),
+        )
+
+
+class EntryOut(Body):
+    entry_id: str
+    timestamp: datetime
+    category: str
+    activity: str
+    quantity: float
+    unit: str
+    co2e_kg: float
+    factor: FactorUsedOut
+    note: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, e: Entry) -> Self:
+        return cls(
+            entry_id=e.entry_id,
+            timestamp=e.timestamp,
+            category=e.category,
+            activity=e.activity,
+            quantity=e.quantity,
+            unit=e.unit,
+            co2e_kg=e.co2e_kg,
+            factor=FactorUsedOut.of(e.factor),
+            note=e.note,
+            created_at=e.created_at,
+            updated_at=e.updated_at,
+        )
+
+
+class EntryPage(Body):
+    items: list[EntryOut]
+    next_cursor: str | None
+
+    @classmethod
+    def of(cls, page: Page[Entry]) -> Self:
+        return cls(items=[EntryOut.of(e) for e in page.items], next_cursor=page.next_cursor)
+
+
+class ImportResult(Body):
+    imported: int
+
+
+class Health(Body):
+    status: str
+    version: str
+    store: str

@@ -1,0 +1,124 @@
+"""The `carbontrack` command: serve the app, search factors, create a demo account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from carbontrack import __version__
+from carbontrack.settings import Settings, get_settings
+
+app = typer.Typer(
+    help="CarbonTrack: carbon-footprint tracking on sourced emission factors.", no_args_is_help=True
+)
+factors_app = typer.Typer(help="Browse the emission-factor catalogue.", no_args_is_help=True)
+app.add_typer(factors_app, name="factors")
+console = Console()
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="SQLite file to use (default: var/carbontrack.sqlite3)."),
+]
+
+
+def _settings(db: Path | None) -> Settings:
+    settings = get_settings()
+    return settings.model_copy(update={"sqlite_path": db}) if db else settings
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Start the API and web app."""
+    import uvicorn
+
+    from carbontrack.api.app import create_app
+    from carbontrack.services import demo
+
+    settings = _settings(db)
+    web_app = create_app(settings)
+    url = f"http://{host}:{port}"
+    lines = [
+        f"[bold green]CarbonTrack {__version__}[/] on {url}",
+        f"API docs:  {url}/docs",
+        f"Data file: {settings.database_path}",
+    ]
+    if demo.exists(store=web_app.state.store):
+        lines.append(f"Demo login: {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}")
+    else:
+        lines.append("Create a demo account with a year of data: carbontrack demo")
+    console.print(Panel("\n".join(lines), title="ready", expand=False))
+    uvicorn.run(web_app, host=host, port=port, log_level="info")
+
+
+@app.command("demo")
+def demo_command(
+    db: DbOption = None,
+    reset: Annotated[bool, typer.Option(help="Delete and recreate the demo account.")] = False,
+) -> None:
+    """Create a demo user with a realistic year of entries and print how to log in."""
+    from carbontrack.datasets import load_catalogue
+    from carbontrack.services import demo
+    from carbontrack.services.factors import sync_catalogue
+    from carbontrack.store import build_store
+
+    settings = _settings(db)
+    if settings.environment == "production":
+        console.print("[red]refusing to create a demo account with a known password in production")
+        raise typer.Exit(1)
+    store = build_store(settings)
+    try:
+        sync_catalogue(store=store, catalogue=load_catalogue())
+        created = demo.create(store=store, reset=reset)
+    finally:
+        store.close()
+    verb = f"created with {created} entries" if created else "already exists (use --reset)"
+    console.print(f"Demo account {verb}.")
+    console.print(
+        f"Log in as [bold]{demo.DEMO_EMAIL}[/] with password [bold]{demo.DEMO_PASSWORD}[/]"
+    )
+
+
+@factors_app.command("search")
+def factors_search(
+    query: Annotated[str, typer.Argument(help="Words that must all appear.")] = "",
+    category: Annotated[str | None, typer.Option(help="Only this category.")] = None,
+    region: Annotated[str | None, typer.Option(help="Only this region, e.g. GB.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="At most this many.")] = 20,
+    db: DbOption = None,
+) -> None:
+    """Search emission factors by words, category and region."""
+    from carbontrack.datasets import load_catalogue
+    from carbontrack.domain.errors import DomainError
+    from carbontrack.services import factors
+    from carbontrack.store import build_store
+
+    store = build_store(_settings(db))
+    try:
+        factors.sync_catalogue(store=store, catalogue=load_catalogue())
+        found = factors.search(store=store, q=query, category=category, region=region, limit=limit)
+    except DomainError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    table = Table("factor id", "activity", "kg CO2e / unit", "region", "year")
+    for f in found:
+        table.add_row(
+            f.factor_id, f.activity, f"{f.co2e_kg_per_unit:.5g} / {f.unit}", f.region, str(f.year)
+        )
+    console.print(table if found else "No factor matches.")
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    console.print(__version__)

@@ -1,0 +1,86 @@
+"""Configuration: one validated settings class, read from `CARBONTRACK_*` environment variables.
+
+Build it with `get_settings()` (cached) at the composition root and pass it down; nothing
+reads the environment anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_BYTES = 32
+DEV_SECRET_FILE = "jwt-secret"  # noqa: S105 - a file name
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Defaults give a working local install."""
+
+    model_config = SettingsConfigDict(env_prefix="CARBONTRACK_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    store: Literal["sqlite"] = "sqlite"
+    data_dir: Path = Field(default=Path("var"), description="Where local state lives.")
+    sqlite_path: Path | None = Field(
+        default=None, description="SQLite file; defaults to <data_dir>/carbontrack.sqlite3."
+    )
+    jwt_secret: SecretStr | None = Field(
+        default=None, description="HS256 signing key, at least 32 bytes. Required in production."
+    )
+    access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, description="JSON body limit.")
+    max_import_bytes: int = Field(default=16_000_000, ge=1024, description="CSV upload limit.")
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+
+    @model_validator(mode="after")
+    def _production_needs_a_real_secret(self) -> Settings:
+        if self.environment == "production":
+            secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
+            if len(secret.encode()) < MIN_SECRET_BYTES:
+                raise ValueError(
+                    "CARBONTRACK_JWT_SECRET must be set to at least "
+                    f"{MIN_SECRET_BYTES} bytes in production"
+                )
+        return self
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file this deployment uses."""
+        return self.sqlite_path or self.data_dir / "carbontrack.sqlite3"
+
+    def signing_key(self) -> str:
+        """The JWT key: configured, or (development only) generated once and kept on disk."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        return _persisted_dev_secret(self.data_dir / DEV_SECRET_FILE)
+
+
+def _persisted_dev_secret(path: Path) -> str:
+    """Read the development secret, creating it with mode 0600 on first use."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    # O_EXCL: if two processes race, exactly one writes and both read the same key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret)
+    return secret
+
+
+@cache
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,49 @@
+"""The SQLite store: one file, WAL mode, one connection per thread.
+
+`SqliteStore(path)` creates the file and its parent directories, applies the schema
+migrations in `schema.py`, and hands out the repositories the `Store` Protocol names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from carbontrack.store.base import EntryRepository, FactorRepository, LoginThrottle, UserRepository
+from carbontrack.store.sqlite.connection import Database
+from carbontrack.store.sqlite.entries import SqliteEntries
+from carbontrack.store.sqlite.factors import SqliteFactors
+from carbontrack.store.sqlite.schema import migrate
+from carbontrack.store.sqlite.throttle import SqliteLoginThrottle
+from carbontrack.store.sqlite.users import SqliteUsers
+
+__all__ = ["SqliteStore"]
+
+
+class SqliteStore:
+    """`Store` backed by one SQLite file."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: Path | str) -> None:
+        if str(path) == ":memory:":
+            # Every thread gets its own connection, so an in-memory database would
+            # be a different, empty database per thread.
+            raise ValueError("SqliteStore needs a file path, not ':memory:'")
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = Database(path)
+        try:
+            migrate(self._db)
+        except BaseException:
+            self._db.close()
+            raise
+        # Annotated with the Protocols so mypy checks each repository against them.
+        self.users: UserRepository = SqliteUsers(self._db)
+        self.entries: EntryRepository = SqliteEntries(self._db)
+        self.factors: FactorRepository = SqliteFactors(self._db)
+        self.login_throttle: LoginThrottle = SqliteLoginThrottle(self._db)
+
+    def close(self) -> None:
+        """Close every connection this store opened, on any thread."""
+        self._db.close()

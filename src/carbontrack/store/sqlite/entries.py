@@ -1,0 +1,221 @@
+"""Entries in SQLite: table `entries`, key `(user_id, entry_id)`.
+
+Listings read the index `(user_id, timestamp DESC, entry_id DESC)`: one user's
+partition in time order, the same shape as a DynamoDB Query on userId + timestamp.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from carbontrack.domain.errors import InvalidInput, NotFound
+from carbontrack.domain.models import Entry, FactorUsed, Page
+from carbontrack.store.cursor import decode_cursor, encode_cursor
+from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
+from carbontrack.store.sqlite.connection import Database
+
+BACKEND = "sqlite"
+MAX_LIMIT = 500
+# Sentinels that sort below / above every fixed-width timestamp, so one static query
+# serves every combination of bounds and still ranges over the index.
+_EARLIEST = ""
+_LATEST = "~"
+
+_INSERT = """
+    INSERT INTO entries (
+        user_id, entry_id, timestamp, category, activity, quantity, unit, co2e_kg,
+        factor_id, factor_dataset, factor_year, factor_source, factor_co2e_kg_per_unit,
+        factor_unit, requested_factor_id, resolution, note, created_at, updated_at
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_SELECT = """
+    SELECT
+        user_id, entry_id, timestamp, category, activity, quantity, unit, co2e_kg,
+        factor_id, factor_dataset, factor_year, factor_source, factor_co2e_kg_per_unit,
+        factor_unit, requested_factor_id, resolution, note, created_at, updated_at
+    FROM entries
+"""
+_GET = _SELECT + " WHERE user_id = ? AND entry_id = ?"
+_LIST = (
+    _SELECT
+    + """
+    WHERE user_id = :user_id
+      AND timestamp >= :since AND timestamp < :until
+      AND (timestamp, entry_id) < (:after_timestamp, :after_entry_id)
+      AND (:category IS NULL OR category = :category)
+    ORDER BY timestamp DESC, entry_id DESC
+    LIMIT :limit
+"""
+)
+# Keys are the WHERE clause; created_at never changes after the first insert.
+_UPDATE = """
+    UPDATE entries SET
+        timestamp = ?, category = ?, activity = ?, quantity = ?, unit = ?, co2e_kg = ?,
+        factor_id = ?, factor_dataset = ?, factor_year = ?, factor_source = ?,
+        factor_co2e_kg_per_unit = ?, factor_unit = ?, requested_factor_id = ?,
+        resolution = ?, note = ?, updated_at = ?
+    WHERE user_id = ? AND entry_id = ?
+"""
+
+
+class SqliteEntries:
+    """`EntryRepository` over the `entries` table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, entry: Entry) -> None:
+        """Insert one entry; `AlreadyExists` if its id is taken, `NotFound` without its user."""
+        self.add_many([entry])
+
+    def add_many(self, entries: Sequence[Entry]) -> None:
+        """Insert all entries of one user in one transaction, or none of them."""
+        if not entries:
+            return
+        if len({entry.user_id for entry in entries}) > 1:
+            raise InvalidInput("add_many takes the entries of one user", field="entries")
+        rows = [_row(entry) for entry in entries]
+        try:
+            with self._db.write() as conn:
+                conn.executemany(_INSERT, rows)
+        except sqlite3.IntegrityError as exc:
+            raise integrity_error(exc, duplicate="entry already exists", field="entry_id") from None
+
+    def get(self, user_id: str, entry_id: str) -> Entry | None:
+        """One entry of one user; another user's id gives None."""
+        row = self._db.connection().execute(_GET, (user_id, entry_id)).fetchone()
+        return None if row is None else _entry(row)
+
+    def update(self, entry: Entry) -> None:
+        """Replace an entry of its user (all but its keys and created_at); `NotFound` if absent."""
+        user_id, entry_id, *fields, _created_at, updated_at = _row(entry)
+        try:
+            with self._db.write() as conn:
+                updated = conn.execute(_UPDATE, (*fields, updated_at, user_id, entry_id)).rowcount
+        except sqlite3.IntegrityError as exc:
+            raise integrity_error(exc, duplicate="entry already exists") from None
+        if updated == 0:
+            raise NotFound("entry not found", field="entry_id")
+
+    def delete(self, user_id: str, entry_id: str) -> None:
+        """Delete one entry of one user; `NotFound` if the user has no such entry."""
+        with self._db.write() as conn:
+            deleted = conn.execute(
+                "DELETE FROM entries WHERE user_id = ? AND entry_id = ?", (user_id, entry_id)
+            ).rowcount
+        if deleted == 0:
+            raise NotFound("entry not found", field="entry_id")
+
+    def list_for_user(
+        self,
+        user_id: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        category: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[Entry]:
+        """A user's entries newest first, `since <= timestamp < until`, `limit` per page."""
+        _check_limit(limit)
+        after_timestamp, after_entry_id = _LATEST, ""
+        if cursor is not None:
+            after_timestamp, after_entry_id = _position(cursor)
+        params = {
+            "user_id": user_id,
+            "since": _EARLIEST if since is None else db_time(since, field="since"),
+            "until": _LATEST if until is None else db_time(until, field="until"),
+            "after_timestamp": after_timestamp,
+            "after_entry_id": after_entry_id,
+            "category": category,
+            "limit": limit + 1,  # one extra row tells whether another page exists
+        }
+        rows = self._db.connection().execute(_LIST, params).fetchall()
+        if len(rows) <= limit:
+            return Page(items=[_entry(row) for row in rows])
+        last = rows[limit - 1]
+        next_cursor = encode_cursor(BACKEND, {"t": last[2], "id": last[1]})
+        return Page(items=[_entry(row) for row in rows[:limit]], next_cursor=next_cursor)
+
+
+def _check_limit(limit: int) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+
+
+def _position(cursor: str) -> tuple[str, str]:
+    """Return the (timestamp, entry_id) a cursor points after."""
+    position = decode_cursor(cursor, backend=BACKEND)
+    if position.keys() != {"t", "id"}:
+        raise InvalidInput("invalid cursor", field="cursor")
+    timestamp = position["t"]
+    try:
+        canonical = db_time(py_time(timestamp)) == timestamp
+    except ValueError:
+        canonical = False
+    if not canonical:
+        raise InvalidInput("invalid cursor", field="cursor")
+    return timestamp, position["id"]
+
+
+def _row(entry: Entry) -> tuple[Any, ...]:
+    # Runs once per row of add_many, where formatting datetimes is most of the cost:
+    # a new entry's updated_at equals its created_at, so format that one once.
+    factor = entry.factor
+    created_at = db_time(entry.created_at, field="created_at")
+    if entry.updated_at == entry.created_at:
+        updated_at = created_at
+    else:
+        updated_at = db_time(entry.updated_at, field="updated_at")
+    return (
+        entry.user_id,
+        entry.entry_id,
+        db_time(entry.timestamp, field="timestamp"),
+        entry.category,
+        entry.activity,
+        entry.quantity,
+        entry.unit,
+        entry.co2e_kg,
+        factor.factor_id,
+        factor.dataset,
+        factor.year,
+        factor.source,
+        factor.co2e_kg_per_unit,
+        factor.unit,
+        factor.requested_factor_id,
+        json.dumps(factor.resolution, separators=(",", ":")) if factor.resolution else "[]",
+        entry.note,
+        created_at,
+        updated_at,
+    )
+
+
+def _entry(row: Any) -> Entry:
+    factor = FactorUsed(
+        factor_id=row[8],
+        dataset=row[9],
+        year=row[10],
+        source=row[11],
+        co2e_kg_per_unit=row[12],
+        unit=row[13],
+        requested_factor_id=row[14],
+        resolution=tuple(json.loads(row[15])),
+    )
+    return Entry(
+        entry_id=row[1],
+        user_id=row[0],
+        timestamp=py_time(row[2]),
+        category=row[3],
+        activity=row[4],
+        quantity=row[5],
+        unit=row[6],
+        co2e_kg=row[7],
+        factor=factor,
+        created_at=py_time(row[17]),
+        updated_at=py_time(row[18]),
+        note=row[16],
+    )

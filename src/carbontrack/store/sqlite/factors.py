@@ -1,0 +1,106 @@
+"""Emission factors in SQLite: tables `datasets` (key `dataset_id`) and `factors`.
+
+`factors` is keyed by `factor_id`, indexed by `(category, activity)` for look-ups
+and by `dataset` so a reload can replace one dataset's rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from carbontrack.domain.errors import InvalidInput
+from carbontrack.domain.models import Dataset, Factor
+from carbontrack.store.sqlite.codec import integrity_error
+from carbontrack.store.sqlite.connection import Database
+
+_UPSERT_DATASET = """
+    INSERT INTO datasets (
+        dataset_id, name, provider, version, source_url, licence, attribution, file, sha256
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (dataset_id) DO UPDATE SET
+        name = excluded.name, provider = excluded.provider, version = excluded.version,
+        source_url = excluded.source_url, licence = excluded.licence,
+        attribution = excluded.attribution, file = excluded.file, sha256 = excluded.sha256
+"""
+_INSERT_FACTOR = """
+    INSERT INTO factors (
+        factor_id, category, activity, unit, unit_type, co2e_kg_per_unit, region, source,
+        dataset, year, licence
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_SELECT_FACTOR = """
+    SELECT
+        factor_id, category, activity, unit, unit_type, co2e_kg_per_unit, region, source,
+        dataset, year, licence
+    FROM factors
+"""
+_GET_FACTOR = _SELECT_FACTOR + " WHERE factor_id = ?"
+_BY_CATEGORY = _SELECT_FACTOR + " WHERE category = ? ORDER BY activity, factor_id"
+_DATASETS = """
+    SELECT dataset_id, name, provider, version, source_url, licence, attribution, file, sha256
+    FROM datasets ORDER BY dataset_id
+"""
+
+
+class SqliteFactors:
+    """`FactorRepository` over the `datasets` and `factors` tables."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def replace_dataset(self, dataset: Dataset, factors: Sequence[Factor]) -> None:
+        """Load (or reload) one dataset and all its factors in one transaction."""
+        if any(factor.dataset != dataset.dataset_id for factor in factors):
+            raise InvalidInput("every factor must belong to the dataset", field="factors")
+        dataset_row = (
+            dataset.dataset_id,
+            dataset.name,
+            dataset.provider,
+            dataset.version,
+            dataset.source_url,
+            dataset.licence,
+            dataset.attribution,
+            dataset.file,
+            dataset.sha256,
+        )
+        try:
+            with self._db.write() as conn:
+                conn.execute(_UPSERT_DATASET, dataset_row)
+                conn.execute("DELETE FROM factors WHERE dataset = ?", (dataset.dataset_id,))
+                conn.executemany(_INSERT_FACTOR, [_factor_row(factor) for factor in factors])
+        except sqlite3.IntegrityError as exc:
+            duplicate = "factor id is repeated or used by another dataset"
+            raise integrity_error(exc, duplicate=duplicate, field="factor_id") from None
+
+    def datasets(self) -> list[Dataset]:
+        """Every loaded dataset, ordered by id."""
+        rows = self._db.connection().execute(_DATASETS).fetchall()
+        return [Dataset(*row) for row in rows]
+
+    def get(self, factor_id: str) -> Factor | None:
+        """Return one factor by id, or None."""
+        row = self._db.connection().execute(_GET_FACTOR, (factor_id,)).fetchone()
+        return None if row is None else Factor(*row)
+
+    def list_by_category(self, category: str) -> list[Factor]:
+        """Every factor of one category, ordered by activity."""
+        rows = self._db.connection().execute(_BY_CATEGORY, (category,)).fetchall()
+        return [Factor(*row) for row in rows]
+
+
+def _factor_row(factor: Factor) -> tuple[Any, ...]:
+    return (
+        factor.factor_id,
+        factor.category,
+        factor.activity,
+        factor.unit,
+        factor.unit_type,
+        factor.co2e_kg_per_unit,
+        factor.region,
+        factor.source,
+        factor.dataset,
+        factor.year,
+        factor.licence,
+    )

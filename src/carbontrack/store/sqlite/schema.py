@@ -1,0 +1,127 @@
+"""The SQLite schema as numbered migrations, tracked with `PRAGMA user_version`.
+
+Migration N (1-based) is `MIGRATIONS[N - 1]`: a tuple of statements applied in one
+transaction together with `PRAGMA user_version = N`. Never edit a released migration;
+append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from carbontrack.store.sqlite.connection import Database
+
+_V1 = (
+    # users - key: user_id. email is unique ignoring ASCII case (the service already
+    # lower-cases it; NOCASE keeps the store honest even if it did not).
+    """
+    CREATE TABLE users (
+        user_id       TEXT PRIMARY KEY NOT NULL,
+        email         TEXT NOT NULL COLLATE NOCASE UNIQUE,
+        name          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        country       TEXT,
+        time_zone     TEXT NOT NULL,
+        token_version INTEGER NOT NULL
+    ) STRICT
+    """,
+    # entries - key: (user_id, entry_id). The factor_* columns are a snapshot of the
+    # factor used, so an entry keeps its provenance when the catalogue changes;
+    # resolution is a JSON array of the fallback steps tried.
+    """
+    CREATE TABLE entries (
+        user_id                 TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        entry_id                TEXT NOT NULL,
+        timestamp               TEXT NOT NULL,
+        category                TEXT NOT NULL,
+        activity                TEXT NOT NULL,
+        quantity                REAL NOT NULL,
+        unit                    TEXT NOT NULL,
+        co2e_kg                 REAL NOT NULL,
+        factor_id               TEXT NOT NULL,
+        factor_dataset          TEXT NOT NULL,
+        factor_year             INTEGER NOT NULL,
+        factor_source           TEXT NOT NULL,
+        factor_co2e_kg_per_unit REAL NOT NULL,
+        factor_unit             TEXT NOT NULL,
+        requested_factor_id     TEXT,
+        resolution              TEXT NOT NULL,
+        note                    TEXT,
+        created_at              TEXT NOT NULL,
+        updated_at              TEXT NOT NULL,
+        PRIMARY KEY (user_id, entry_id)
+    ) STRICT
+    """,
+    # The listing order; the same shape as a DynamoDB Query on userId + timestamp.
+    "CREATE INDEX entries_by_time ON entries (user_id, timestamp DESC, entry_id DESC)",
+    # datasets - key: dataset_id.
+    """
+    CREATE TABLE datasets (
+        dataset_id  TEXT PRIMARY KEY NOT NULL,
+        name        TEXT NOT NULL,
+        provider    TEXT NOT NULL,
+        version     TEXT NOT NULL,
+        source_url  TEXT NOT NULL,
+        licence     TEXT NOT NULL,
+        attribution TEXT NOT NULL,
+        file        TEXT NOT NULL,
+        sha256      TEXT NOT NULL
+    ) STRICT
+    """,
+    # factors - key: factor_id; looked up by category (ordered by activity) and
+    # replaced a whole dataset at a time.
+    """
+    CREATE TABLE factors (
+        factor_id        TEXT PRIMARY KEY NOT NULL,
+        dataset          TEXT NOT NULL REFERENCES datasets (dataset_id) ON DELETE CASCADE,
+        category         TEXT NOT NULL,
+        activity         TEXT NOT NULL,
+        unit             TEXT NOT NULL,
+        unit_type        TEXT NOT NULL,
+        co2e_kg_per_unit REAL NOT NULL,
+        region           TEXT NOT NULL,
+        source           TEXT NOT NULL,
+        year             INTEGER NOT NULL,
+        licence          TEXT NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX factors_by_category ON factors (category, activity)",
+    "CREATE INDEX factors_by_dataset ON factors (dataset)",
+    # login_failures - key: key (a normalised email); one fixed window per key.
+    """
+    CREATE TABLE login_failures (
+        key        TEXT PRIMARY KEY NOT NULL,
+        window_end TEXT NOT NULL,
+        count      INTEGER NOT NULL
+    ) STRICT
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: Database) -> None:
+    """Bring the file up to `SCHEMA_VERSION`; refuse a file written by newer code."""
+    conn = db.connection()
+    if _checked_version(conn, db) == SCHEMA_VERSION:
+        return
+    for version, statements in enumerate(MIGRATIONS, start=1):
+        with db.write():
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            if _checked_version(conn, db) >= version:
+                continue
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version:d}")
+
+
+def _checked_version(conn: sqlite3.Connection, db: Database) -> int:
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"{db.path} has schema version {version}, newer than the {SCHEMA_VERSION} "
+            "this carbontrack knows; upgrade carbontrack to open it"
+        )
+    return version

@@ -1,0 +1,55 @@
+"""Failed-login counts in SQLite: table `login_failures`, key `key`, one fixed window each."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from carbontrack.domain.errors import InvalidInput
+from carbontrack.store.sqlite.codec import db_time, py_time
+from carbontrack.store.sqlite.connection import Database
+
+# One statement: start a window if there is none or it has ended (window_end <= now),
+# otherwise count one more inside it. SET expressions all read the old row.
+_RECORD = """
+    INSERT INTO login_failures (key, window_end, count) VALUES (:key, :window_end, 1)
+    ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN window_end > :now THEN count + 1 ELSE 1 END,
+        window_end = CASE WHEN window_end > :now THEN window_end ELSE excluded.window_end END
+    RETURNING count
+"""
+
+
+class SqliteLoginThrottle:
+    """`LoginThrottle` over the `login_failures` table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def failures(self, key: str, *, now: datetime) -> tuple[int, datetime | None]:
+        """Failures in the current window and when it ends; (0, None) if none is open."""
+        row = (
+            self._db.connection()
+            .execute("SELECT count, window_end FROM login_failures WHERE key = ?", (key,))
+            .fetchone()
+        )
+        if row is None or row[1] <= db_time(now, field="now"):
+            return 0, None
+        return row[0], py_time(row[1])
+
+    def record_failure(self, key: str, *, now: datetime, window_s: int) -> int:
+        """Count one failure; returns the count in the current window."""
+        if window_s <= 0:
+            raise InvalidInput("window_s must be positive", field="window_s")
+        params = {
+            "key": key,
+            "now": db_time(now, field="now"),
+            "window_end": db_time(now + timedelta(seconds=window_s), field="now"),
+        }
+        with self._db.write() as conn:
+            count: int = conn.execute(_RECORD, params).fetchone()[0]
+        return count
+
+    def reset(self, key: str) -> None:
+        """Forget every failure recorded for `key`."""
+        with self._db.write() as conn:
+            conn.execute("DELETE FROM login_failures WHERE key = ?", (key,))

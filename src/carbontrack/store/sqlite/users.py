@@ -1,0 +1,109 @@
+"""Users in SQLite: table `users`, key `user_id`, email unique ignoring case."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from carbontrack.domain.errors import NotFound
+from carbontrack.domain.models import User
+from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
+from carbontrack.store.sqlite.connection import Database
+
+_INSERT = """
+    INSERT INTO users (
+        user_id, email, name, password_hash, created_at, country, time_zone, token_version
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_SELECT = """
+    SELECT user_id, email, name, password_hash, created_at, country, time_zone, token_version
+    FROM users
+"""
+_GET = _SELECT + " WHERE user_id = ?"
+_GET_BY_EMAIL = _SELECT + " WHERE email = ?"  # the column's NOCASE collation applies
+# created_at is not a mutable field: an update never rewrites it.
+_UPDATE = """
+    UPDATE users
+    SET email = ?, name = ?, password_hash = ?, country = ?, time_zone = ?, token_version = ?
+    WHERE user_id = ?
+"""
+
+
+class SqliteUsers:
+    """`UserRepository` over the `users` table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, user: User) -> None:
+        """Insert a new user; `AlreadyExists` if the id or email is taken."""
+        row = (
+            user.user_id,
+            user.email,
+            user.name,
+            user.password_hash,
+            db_time(user.created_at, field="created_at"),
+            user.country,
+            user.time_zone,
+            user.token_version,
+        )
+        try:
+            with self._db.write() as conn:
+                conn.execute(_INSERT, row)
+        except sqlite3.IntegrityError as exc:
+            raise _duplicate(exc) from None
+
+    def get(self, user_id: str) -> User | None:
+        """Return the user with this id, or None."""
+        row = self._db.connection().execute(_GET, (user_id,)).fetchone()
+        return None if row is None else _user(row)
+
+    def get_by_email(self, email: str) -> User | None:
+        """Look up by email, ignoring ASCII case."""
+        row = self._db.connection().execute(_GET_BY_EMAIL, (email,)).fetchone()
+        return None if row is None else _user(row)
+
+    def update(self, user: User) -> None:
+        """Replace a user's mutable fields; `NotFound` if absent, `AlreadyExists` on email."""
+        row = (
+            user.email,
+            user.name,
+            user.password_hash,
+            user.country,
+            user.time_zone,
+            user.token_version,
+            user.user_id,
+        )
+        try:
+            with self._db.write() as conn:
+                updated = conn.execute(_UPDATE, row).rowcount
+        except sqlite3.IntegrityError as exc:
+            raise _duplicate(exc) from None
+        if updated == 0:
+            raise NotFound("user not found", field="user_id")
+
+    def delete(self, user_id: str) -> None:
+        """Remove the user; their entries go with them (ON DELETE CASCADE)."""
+        with self._db.write() as conn:
+            deleted = conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,)).rowcount
+        if deleted == 0:
+            raise NotFound("user not found", field="user_id")
+
+
+def _user(row: Any) -> User:
+    return User(
+        user_id=row[0],
+        email=row[1],
+        name=row[2],
+        password_hash=row[3],
+        created_at=py_time(row[4]),
+        country=row[5],
+        time_zone=row[6],
+        token_version=row[7],
+    )
+
+
+def _duplicate(exc: sqlite3.IntegrityError) -> Exception:
+    if "users.email" in str(exc):
+        return integrity_error(exc, duplicate="email already registered", field="email")
+    return integrity_error(exc, duplicate="user already exists", field="user_id")

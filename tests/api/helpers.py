@@ -1,0 +1,41 @@
+"""Keyword-argument helpers that drive the API like a client would."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+_counter = itertools.count()
+
+
+def register(
+    client: TestClient,
+    *,
+    email: str | None = None,
+    password: str = "correct horse",
+    name: str = "Ada",
+) -> dict[str, Any]:
+    email = email or f"user{next(_counter)}@example.org"
+    response = client.post(
+        "/api/register", json={"email": email, "password": password, "name": name}
+    )
+    assert response.status_code == 201, response.text
+    return {**response.json(), "password": password}
+
+
+def login(client: TestClient, *, email: str, password: str) -> dict[str, str]:
+    response = client.post("/api/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def signed_in(client: TestClient, **profile: Any) -> dict[str, str]:
+    """Register a fresh user (optionally with a profile) and return auth headers."""
+    user = register(client)
+    headers = login(client, email=user["email"], password=user["password"])
+    if profile:
+        response = client.patch("/api/profile", json=profile, headers=headers)
+        assert response.status_code == 200, response.text
+    return headers

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from typer.testing import CliRunner
+
+from carbontrack import __version__
+from carbontrack.cli import app
+from carbontrack.services import demo
+from carbontrack.settings import get_settings
+from carbontrack.store.sqlite import SqliteStore
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("CARBONTRACK_DATA_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == __version__
+
+
+def test_help_describes_every_command() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("serve", "demo", "factors", "version"):
+        assert command in result.stdout
+
+
+def test_factors_search(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["factors", "search", "national rail", "--db", str(tmp_path / "f.sqlite3")]
+    )
+    assert result.exit_code == 0, result.stdout
+    assert "0.03694" in result.stdout
+    bad = runner.invoke(
+        app, ["factors", "search", "--category", "nope", "--db", str(tmp_path / "f.sqlite3")]
+    )
+    assert bad.exit_code == 2
+    assert "unknown category" in bad.stdout
+
+
+def test_demo_creates_a_year_once(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    first = runner.invoke(app, ["demo", "--db", str(db)])
+    assert first.exit_code == 0, first.stdout
+    assert demo.DEMO_EMAIL in first.stdout
+    assert demo.DEMO_PASSWORD in first.stdout
+    second = runner.invoke(app, ["demo", "--db", str(db)])
+    assert "already exists" in second.stdout
+    store = SqliteStore(db)
+    try:
+        user = store.users.get_by_email(demo.DEMO_EMAIL)
+        assert user is not None
+        assert user.country == "GB"
+        page = store.entries.list_for_user(user.user_id, limit=500)
+        categories = {e.category for e in page.items}
+        assert {"transport", "electricity", "heating", "flights", "waste", "water"} <= categories
+        span = page.items[0].timestamp - page.items[-1].timestamp
+        assert span.days > 180
+    finally:
+        store.close()
+
+
+def test_demo_refuses_production(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CARBONTRACK_ENVIRONMENT", "production")
+    monkeypatch.setenv("CARBONTRACK_JWT_SECRET", "x" * 40)
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["demo", "--db", str(tmp_path / "p.sqlite3")])
+    assert result.exit_code == 1
+    assert not (tmp_path / "p.sqlite3").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.e2e
+def test_serve_starts_a_real_server(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "CARBONTRACK_DATA_DIR": str(tmp_path / "var")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "carbontrack", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None, process.stdout.read() if process.stdout else ""
+                assert time.monotonic() < deadline, "server did not start in 30 s"
+                time.sleep(0.2)
+        assert health.json()["status"] == "ok"
+        assert httpx.get(f"http://127.0.0.1:{port}/docs").status_code == 200
+        secret = tmp_path / "var" / "jwt-secret"
+        assert secret.stat().st_mode & 0o777 == 0o600
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/docs" in output

@@ -1,0 +1,34 @@
+"""The store contract suite runs every test once per backend in `STORE_FACTORIES`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from carbontrack.store.base import Store
+from carbontrack.store.sqlite import SqliteStore
+
+StoreFactory = Callable[[Path], Store]
+
+# One line per backend: build a fresh, empty store that keeps its state under `directory`.
+# Opening the same directory again must reopen the same data.
+STORE_FACTORIES: dict[str, StoreFactory] = {
+    "sqlite": lambda directory: SqliteStore(directory / "carbontrack.sqlite3"),
+}
+
+
+@pytest.fixture(scope="session", params=list(STORE_FACTORIES))
+def store_factory(request: pytest.FixtureRequest) -> StoreFactory:
+    """The factory of one backend; for tests that open stores themselves (hypothesis)."""
+    factory: StoreFactory = STORE_FACTORIES[request.param]
+    return factory
+
+
+@pytest.fixture
+def store(store_factory: StoreFactory, tmp_path: Path) -> Iterator[Store]:
+    """A fresh store of one backend, closed after the test."""
+    opened = store_factory(tmp_path)
+    yield opened
+    opened.close()
