@@ -32,6 +32,7 @@ test: lint typecheck ## Set up and run every check and test
 	$(BIN)/pytest
 
 bench: setup ## Run the benchmarks in bench/ (prints ratios; see docs/benchmarks.md)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtualenv and local data

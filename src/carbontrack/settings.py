@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32
@@ -22,16 +22,32 @@ DEV_SECRET_FILE = "jwt-secret"  # noqa: S105 - a file name
 class Settings(BaseSettings):
     """Everything an operator can set. Defaults give a working local install."""
 
-    model_config = SettingsConfigDict(env_prefix="CARBONTRACK_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="CARBONTRACK_", extra="ignore", populate_by_name=True
+    )
 
     environment: Literal["development", "production"] = "development"
-    store: Literal["sqlite"] = "sqlite"
+    store: Literal["sqlite", "dynamodb"] = "sqlite"
     data_dir: Path = Field(default=Path("var"), description="Where local state lives.")
     sqlite_path: Path | None = Field(
         default=None, description="SQLite file; defaults to <data_dir>/carbontrack.sqlite3."
     )
+    dynamodb_region: str = "eu-central-1"
+    dynamodb_table_prefix: str = Field(
+        default="carbontrack-", pattern=r"^[A-Za-z0-9_.-]{0,200}$", description="Table names."
+    )
+    dynamodb_endpoint_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "CARBONTRACK_DYNAMODB_ENDPOINT_URL", "DYNAMODB_ENDPOINT_URL", "dynamodb_endpoint_url"
+        ),
+        description="A local DynamoDB engine (moto_server, DynamoDB Local); unset for AWS.",
+    )
     jwt_secret: SecretStr | None = Field(
         default=None, description="HS256 signing key, at least 32 bytes. Required in production."
+    )
+    worker_threads: int = Field(
+        default=4, ge=1, le=256, description="Threads serving sync routes in one process."
     )
     access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="JSON body limit.")

@@ -271,3 +271,13 @@ def test_grid_electricity_follows_the_profile_country(client: TestClient) -> Non
     assert "world" in fb["factorId"].lower()
     assert any("country" in step for step in fb["resolution"])
     assert math.isfinite(float(str(fallback["co2eKg"])))
+
+
+def test_entry_json_has_exactly_the_documented_fields(client: TestClient) -> None:
+    headers = signed_in(client)
+    entry = log(client, headers, factorId=PETROL_CAR, quantity=1, unit="km")
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert set(entry) == set(schemas["EntryOut"]["properties"])
+    assert set(entry["factor"]) == set(schemas["FactorUsedOut"]["properties"])  # type: ignore[arg-type]
+    page = client.get("/api/entries", headers=headers).json()
+    assert set(page) == set(schemas["EntryPage"]["properties"])

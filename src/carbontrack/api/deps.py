@@ -17,12 +17,13 @@ from carbontrack.store.base import Store
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/login", auto_error=False)
 
 
-def get_store(request: Request) -> Store:
+# async: plain attribute reads need no thread-pool hop (FastAPI runs sync deps in threads).
+async def get_store(request: Request) -> Store:
     """The store built by `create_app`."""
     return cast(Store, request.app.state.store)
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings `create_app` was given."""
     return cast(Settings, request.app.state.settings)
 

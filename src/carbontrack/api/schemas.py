@@ -18,7 +18,6 @@ from pydantic import (
     model_validator,
 )
 
-from carbontrack.domain.models import Entry, Factor, FactorUsed, Page, User
 from carbontrack.services.entries import MAX_NOTE_CHARS
 
 
@@ -106,17 +105,6 @@ class UserOut(Body):
     country: str | None = None
     time_zone: str = "UTC"
 
-    @classmethod
-    def of(cls, user: User) -> Self:
-        return cls(
-            user_id=user.user_id,
-            email=user.email,
-            name=user.name,
-            created_at=user.created_at,
-            country=user.country,
-            time_zone=user.time_zone,
-        )
-
 
 class ProfilePatch(Body):
     name: Name | None = None
@@ -141,22 +129,6 @@ class FactorOut(Body):
     dataset: str
     year: int
     licence: str
-
-    @classmethod
-    def of(cls, f: Factor) -> Self:
-        return cls(
-            factor_id=f.factor_id,
-            category=f.category,
-            activity=f.activity,
-            unit=f.unit,
-            unit_type=f.unit_type,
-            co2e_kg_per_unit=f.co2e_kg_per_unit,
-            region=f.region,
-            source=f.source,
-            dataset=f.dataset,
-            year=f.year,
-            licence=f.licence,
-        )
 
 
 class FactorList(Body):
@@ -195,22 +167,10 @@ class FactorUsedOut(Body):
     requested_factor_id: str | None = None
     resolution: list[str] = []
 
-    @classmethod
-    def of(cls, f: FactorUsed) -> Self:
-        return cls(
-            factor_id=f.factor_id,
-            dataset=f.dataset,
-            year=f.year,
-            source=f.source,
-            co2e_kg_per_unit=f.co2e_kg_per_unit,
-            unit=f.unit,
-            requested_factor_id=f.requested_factor_id,
-            resolution=list(f.resolution),
-        )
-
 
 class EntryOut(Body):
     entry_id: str
+    user_id: str
     timestamp: datetime
     category: str
     activity: str
@@ -222,30 +182,10 @@ class EntryOut(Body):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def of(cls, e: Entry) -> Self:
-        return cls(
-            entry_id=e.entry_id,
-            timestamp=e.timestamp,
-            category=e.category,
-            activity=e.activity,
-            quantity=e.quantity,
-            unit=e.unit,
-            co2e_kg=e.co2e_kg,
-            factor=FactorUsedOut.of(e.factor),
-            note=e.note,
-            created_at=e.created_at,
-            updated_at=e.updated_at,
-        )
-
 
 class EntryPage(Body):
     items: list[EntryOut]
     next_cursor: str | None
-
-    @classmethod
-    def of(cls, page: Page[Entry]) -> Self:
-        return cls(items=[EntryOut.of(e) for e in page.items], next_cursor=page.next_cursor)
 
 
 class ImportResult(Body):

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from carbontrack.api.deps import SettingsDep, StoreDep
+from carbontrack.api.responses import model_response
 from carbontrack.api.schemas import LoginIn, RegisterIn, TokenOut, UserOut
 from carbontrack.domain.errors import InvalidInput
 from carbontrack.services import accounts
@@ -17,12 +18,12 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 @router.post("/register", status_code=201, response_model=UserOut)
-def register(body: RegisterIn, store: StoreDep) -> UserOut:
+def register(body: RegisterIn, store: StoreDep) -> Response:
     """Create an account. 409 if the email is taken (case-insensitive)."""
     user = accounts.register(
         store=store, email=str(body.email), password=body.password, name=body.name
     )
-    return UserOut.of(user)
+    return model_response(UserOut, user, status_code=201)
 
 
 async def _login_input(request: Request) -> LoginIn:

@@ -9,11 +9,15 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
 from carbontrack.api.deps import CurrentUser, StoreDep
+from carbontrack.api.responses import DomainJSON
 from carbontrack.api.schemas import EntryIn, EntryOut, EntryPage, EntryPatchIn, ImportResult
 from carbontrack.domain.errors import InvalidInput
+from carbontrack.domain.models import Entry, Page
 from carbontrack.services import entries, transfer
 
 router = APIRouter(prefix="/api/entries", tags=["entries"])
+ENTRY_JSON: DomainJSON[Entry] = DomainJSON(Entry)
+PAGE_JSON: DomainJSON[Page[Entry]] = DomainJSON(Page[Entry])
 
 
 def _bound(raw: str | None, *, field: str, end: bool) -> datetime | None:
@@ -31,7 +35,7 @@ def _bound(raw: str | None, *, field: str, end: bool) -> datetime | None:
 
 
 @router.post("", status_code=201, response_model=EntryOut)
-def create_entry(body: EntryIn, user: CurrentUser, store: StoreDep) -> EntryOut:
+def create_entry(body: EntryIn, user: CurrentUser, store: StoreDep) -> Response:
     """Log an activity; its kg CO2e is computed from the factor and recorded with it."""
     data = entries.EntryInput(
         factor_id=body.factor_id,
@@ -40,7 +44,8 @@ def create_entry(body: EntryIn, user: CurrentUser, store: StoreDep) -> EntryOut:
         timestamp=body.timestamp,
         note=body.note,
     )
-    return EntryOut.of(entries.create_entry(store=store, user=user, data=data))
+    entry = entries.create_entry(store=store, user=user, data=data)
+    return ENTRY_JSON.response(entry, status_code=201)
 
 
 @router.get("", response_model=EntryPage)
@@ -52,7 +57,7 @@ def list_entries(
     category: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
-) -> EntryPage:
+) -> Response:
     """The user's entries, newest first; pass `nextCursor` back as `cursor` for the next page."""
     page = entries.list_entries(
         store=store,
@@ -63,7 +68,7 @@ def list_entries(
         limit=limit,
         cursor=cursor,
     )
-    return EntryPage.of(page)
+    return PAGE_JSON.response(page)
 
 
 @router.get("/export")
@@ -87,13 +92,13 @@ def import_entries(file: UploadFile, user: CurrentUser, store: StoreDep) -> Impo
 
 
 @router.get("/{entry_id}", response_model=EntryOut)
-def get_entry(entry_id: str, user: CurrentUser, store: StoreDep) -> EntryOut:
+def get_entry(entry_id: str, user: CurrentUser, store: StoreDep) -> Response:
     """One of the user's entries."""
-    return EntryOut.of(entries.get_entry(store=store, user=user, entry_id=entry_id))
+    return ENTRY_JSON.response(entries.get_entry(store=store, user=user, entry_id=entry_id))
 
 
 @router.patch("/{entry_id}", response_model=EntryOut)
-def update_entry(entry_id: str, body: EntryPatchIn, user: CurrentUser, store: StoreDep) -> EntryOut:
+def update_entry(entry_id: str, body: EntryPatchIn, user: CurrentUser, store: StoreDep) -> Response:
     """Change an entry; a new factor, quantity or unit recomputes co2eKg."""
     patch = entries.EntryPatch(
         factor_id=body.factor_id,
@@ -103,7 +108,8 @@ def update_entry(entry_id: str, body: EntryPatchIn, user: CurrentUser, store: St
         note=body.note,
         clear_note="note" in body.model_fields_set and body.note is None,
     )
-    return EntryOut.of(entries.update_entry(store=store, user=user, entry_id=entry_id, patch=patch))
+    updated = entries.update_entry(store=store, user=user, entry_id=entry_id, patch=patch)
+    return ENTRY_JSON.response(updated)
 
 
 @router.delete("/{entry_id}", status_code=204)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from carbontrack.api.deps import StoreDep
+from carbontrack.api.responses import model_response
 from carbontrack.api.schemas import FactorList, FactorOut
 from carbontrack.services import factors
 
@@ -20,13 +21,13 @@ def search_factors(
     category: Annotated[str | None, Query(max_length=40)] = None,
     region: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> FactorList:
+) -> Response:
     """Search factors by words, category and region."""
     found = factors.search(store=store, q=q, category=category, region=region, limit=limit)
-    return FactorList(items=[FactorOut.of(f) for f in found])
+    return model_response(FactorList, {"items": found})
 
 
 @router.get("/{factor_id}", response_model=FactorOut)
-def get_factor(factor_id: str, store: StoreDep) -> FactorOut:
+def get_factor(factor_id: str, store: StoreDep) -> Response:
     """One factor by id."""
-    return FactorOut.of(factors.get(store=store, factor_id=factor_id))
+    return model_response(FactorOut, factors.get(store=store, factor_id=factor_id))

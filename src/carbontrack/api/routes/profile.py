@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from carbontrack.api.deps import CurrentUser, StoreDep
+from carbontrack.api.responses import model_response
 from carbontrack.api.schemas import PasswordChange, ProfilePatch, UserOut
 from carbontrack.services import accounts
 
@@ -12,13 +13,13 @@ router = APIRouter(prefix="/api/profile", tags=["profile"])
 
 
 @router.get("", response_model=UserOut)
-def read_profile(user: CurrentUser) -> UserOut:
+def read_profile(user: CurrentUser) -> Response:
     """The signed-in user's profile."""
-    return UserOut.of(user)
+    return model_response(UserOut, user)
 
 
 @router.patch("", response_model=UserOut)
-def update_profile(body: ProfilePatch, user: CurrentUser, store: StoreDep) -> UserOut:
+def update_profile(body: ProfilePatch, user: CurrentUser, store: StoreDep) -> Response:
     """Change name, country (ISO 3166-1 alpha-2; null clears it) or IANA time zone."""
     changes = accounts.ProfileChanges(
         name=body.name,
@@ -26,7 +27,7 @@ def update_profile(body: ProfilePatch, user: CurrentUser, store: StoreDep) -> Us
         time_zone=body.time_zone,
         clear_country="country" in body.model_fields_set and body.country is None,
     )
-    return UserOut.of(accounts.update_profile(store=store, user=user, changes=changes))
+    return model_response(UserOut, accounts.update_profile(store=store, user=user, changes=changes))
 
 
 @router.post("/password", status_code=204)

@@ -25,6 +25,9 @@ class Database:
         self.path = path
         self._local = threading.local()
         self._lock = threading.Lock()
+        # Writers of this process queue here instead of in SQLite's busy handler, which
+        # sleeps with back-off and turned 32 concurrent writers into a 1 s p99.
+        self._write_lock = threading.Lock()
         self._opened: list[sqlite3.Connection] = []
         self._closed = False
 
@@ -42,14 +45,15 @@ class Database:
     def write(self) -> Iterator[sqlite3.Connection]:
         """Run the body in one `BEGIN IMMEDIATE` transaction; roll back on any error."""
         conn = self.connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         """Close every connection any thread opened; later use raises RuntimeError."""
