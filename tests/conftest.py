@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from moto import mock_aws
 
 from carbontrack.api.app import create_app
 from carbontrack.settings import Settings
+from carbontrack.store.dynamodb.metrics import CallCounter
+from tests.backends import FAKE_AWS_ENV, dynamodb_store, moto_active
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 
@@ -23,9 +26,35 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings)
-    with TestClient(app) as test_client:
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def client(
+    request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
+) -> Iterator[TestClient]:
+    """The whole app over a fresh store of each backend; DynamoDB requests may never Scan."""
+    if request.param == "sqlite":
+        app = create_app(settings)
+        with TestClient(app) as test_client:
+            yield test_client
+        app.state.store.close()
+        return
+    request.getfixturevalue("aws_moto")
+    store = dynamodb_store(tmp_path / "dynamodb")
+    app = create_app(settings, store=store)
+    with CallCounter(store.client) as calls, TestClient(app) as test_client:
         yield test_client
-    app.state.store.close()
+    store.close()
+    assert "Scan" not in calls.counts(), "an API request scanned a DynamoDB table"
+
+
+@pytest.fixture(scope="session")
+def aws_moto() -> Iterator[None]:
+    """Fake AWS credentials and an in-process moto for the whole session."""
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in FAKE_AWS_ENV.items():
+            env.setenv(name, value)
+        with mock_aws():
+            moto_active.append(True)
+            try:
+                yield
+            finally:
+                moto_active.clear()

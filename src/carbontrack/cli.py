@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from carbontrack import __version__
@@ -18,6 +19,10 @@ app = typer.Typer(
 )
 factors_app = typer.Typer(help="Browse the emission-factor catalogue.", no_args_is_help=True)
 app.add_typer(factors_app, name="factors")
+db_app = typer.Typer(help="Manage the configured store's tables.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+backup_app = typer.Typer(help="Back up and restore all users and entries.", no_args_is_help=True)
+app.add_typer(backup_app, name="backup")
 console = Console()
 
 DbOption = Annotated[
@@ -116,6 +121,97 @@ def factors_search(
             f.factor_id, f.activity, f"{f.co2e_kg_per_unit:.5g} / {f.unit}", f.region, str(f.year)
         )
     console.print(table if found else "No factor matches.")
+
+
+@db_app.command("create-tables")
+def create_tables() -> None:
+    """Create the DynamoDB tables that are missing (idempotent) and load the factor catalogue."""
+    from carbontrack.datasets import load_catalogue
+    from carbontrack.services.factors import sync_catalogue
+    from carbontrack.store import build_store
+    from carbontrack.store.dynamodb import DynamoStore
+    from carbontrack.store.dynamodb.tables import create_tables as create
+
+    settings = get_settings()
+    if settings.store != "dynamodb":
+        console.print("The SQLite store creates and migrates its tables itself; nothing to do.")
+        return
+    store = build_store(settings)
+    assert isinstance(store, DynamoStore)
+    try:
+        table = Table("table", "status")
+        for status in create(store.client, store.prefix):
+            table.add_row(status.name, "created" if status.created else "exists")
+        console.print(table)
+        loaded = sync_catalogue(store=store, catalogue=load_catalogue())
+        console.print(f"Factor datasets loaded: {', '.join(loaded) or 'all up to date'}")
+    finally:
+        store.close()
+
+
+BackupPath = Annotated[Path, typer.Argument(help="Backup directory (records.jsonl + manifest).")]
+
+
+@backup_app.command("export")
+def backup_export(path: BackupPath, db: DbOption = None) -> None:
+    """Write every user and entry of the configured store to PATH."""
+    from carbontrack.domain.errors import DomainError
+    from carbontrack.services import backup
+    from carbontrack.store import build_store
+
+    store = build_store(_settings(db))
+    try:
+        with _progress() as progress:
+            task = progress.add_task("exporting", total=None)
+            manifest = backup.export(
+                store=store, path=path, progress=lambda n: progress.advance(task, n)
+            )
+    except DomainError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    console.print(f"Backed up {manifest['counts']} to {path} (sha256 {manifest['sha256'][:12]}…)")
+
+
+@backup_app.command("restore")
+def backup_restore(
+    path: BackupPath,
+    force: Annotated[
+        bool, typer.Option(help="Restore into a store that already holds data.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Verify the backup at PATH completely, then load it into the configured store."""
+    from carbontrack.domain.errors import DomainError
+    from carbontrack.services import backup
+    from carbontrack.store import build_store
+
+    store = build_store(_settings(db))
+    try:
+        manifest = backup.verify(path)
+        with _progress() as progress:
+            task = progress.add_task("restoring", total=sum(manifest["counts"].values()))
+            counts = backup.restore(
+                store=store, path=path, force=force, progress=lambda n: progress.advance(task, n)
+            )
+    except DomainError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    console.print(f"Restored {counts} into the {store.backend} store.")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
 
 
 @app.command()

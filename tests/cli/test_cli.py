@@ -121,3 +121,24 @@ def test_serve_starts_a_real_server(tmp_path: Path) -> None:
         process.terminate()
         output, _ = process.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/docs" in output
+
+
+def test_backup_export_and_restore_commands(tmp_path: Path) -> None:
+    source, target, path = tmp_path / "a.sqlite3", tmp_path / "b.sqlite3", tmp_path / "backup"
+    assert runner.invoke(app, ["demo", "--db", str(source)]).exit_code == 0
+    exported = runner.invoke(app, ["backup", "export", str(path), "--db", str(source)])
+    assert exported.exit_code == 0, exported.stdout
+    assert "'user': 1" in exported.stdout
+    restored = runner.invoke(app, ["backup", "restore", str(path), "--db", str(target)])
+    assert restored.exit_code == 0, restored.stdout
+    again = runner.invoke(app, ["backup", "restore", str(path), "--db", str(target)])
+    assert again.exit_code == 2
+    assert "not empty" in again.stdout
+    forced = runner.invoke(app, ["backup", "restore", str(path), "--force", "--db", str(target)])
+    assert forced.exit_code == 0, forced.stdout
+    (path / "records.jsonl").write_bytes(b"")
+    broken = runner.invoke(app, ["backup", "restore", str(path), "--db", str(tmp_path / "c.db")])
+    assert broken.exit_code == 2
+    assert "checksum" in broken.stdout or "counts" in broken.stdout
+    clash = runner.invoke(app, ["backup", "export", str(path), "--db", str(source)])
+    assert clash.exit_code == 2

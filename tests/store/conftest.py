@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from carbontrack.store.base import Store
-from carbontrack.store.sqlite import SqliteStore
-
-StoreFactory = Callable[[Path], Store]
-
-# One line per backend: build a fresh, empty store that keeps its state under `directory`.
-# Opening the same directory again must reopen the same data.
-STORE_FACTORIES: dict[str, StoreFactory] = {
-    "sqlite": lambda directory: SqliteStore(directory / "carbontrack.sqlite3"),
-}
+from tests.backends import STORE_FACTORIES, StoreFactory
 
 
 @pytest.fixture(scope="session", params=list(STORE_FACTORIES))
 def store_factory(request: pytest.FixtureRequest) -> StoreFactory:
     """The factory of one backend; for tests that open stores themselves (hypothesis)."""
+    if request.param == "dynamodb":
+        request.getfixturevalue("aws_moto")
     factory: StoreFactory = STORE_FACTORIES[request.param]
     return factory
 

@@ -14,7 +14,7 @@ from carbontrack.domain.models import Entry
 from carbontrack.store.base import Store
 from carbontrack.store.sqlite import SqliteStore
 from carbontrack.store.sqlite.schema import SCHEMA_VERSION
-from tests.store.conftest import StoreFactory
+from tests.backends import StoreFactory
 from tests.store.factories import make_dataset, make_entry, make_factor, make_user
 
 

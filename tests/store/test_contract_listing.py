@@ -15,7 +15,7 @@ from carbontrack.domain.errors import InvalidInput
 from carbontrack.domain.models import Entry, User
 from carbontrack.store.base import Store
 from carbontrack.store.cursor import encode_cursor
-from tests.store.conftest import StoreFactory
+from tests.backends import StoreFactory
 from tests.store.factories import T0, make_entry, make_user
 
 

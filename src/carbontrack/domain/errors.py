@@ -54,3 +54,7 @@ class InvalidRows(InvalidInput):
     def __init__(self, message: str, *, rows: list[dict[str, object]]) -> None:
         super().__init__(message)
         self.rows = rows
+
+
+class InvalidBackup(DomainError):
+    """A backup that is corrupt, truncated, tampered with, or from a newer schema."""

@@ -9,7 +9,7 @@ Only domain types and domain errors cross this boundary; cursors are opaque stri
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -32,15 +32,41 @@ class UserRepository(Protocol):
         ...
 
     def delete(self, user_id: str) -> None:
-        """Remove the user and everything they own, atomically; `NotFound` if absent."""
+        """Remove the user and everything they own; `NotFound` if absent.
+
+        The account goes at once (login and tokens stop working). SQLite removes the data in
+        the same transaction; DynamoDB purges it right after, and repeating the delete
+        finishes a purge that was interrupted.
+        """
+        ...
+
+    def scan_all(self) -> Iterator[User]:
+        """Every user, in no set order. Backups only: this is a Scan on DynamoDB."""
+        ...
+
+    def put_many(self, users: Sequence[User]) -> None:
+        """Write users exactly as given, replacing same ids (restore; safe to repeat).
+
+        `AlreadyExists` if an email belongs to a different user id.
+        """
         ...
 
 
 class EntryRepository(Protocol):
-    def add(self, entry: Entry) -> None: ...
+    def add(self, entry: Entry) -> None:
+        """Insert one entry; `AlreadyExists` if its id is taken.
+
+        DynamoDB can only enforce this for the same id at the same timestamp (its key);
+        ids are uuid4, so only a hand-edited import file can meet the difference.
+        """
+        ...
 
     def add_many(self, entries: Sequence[Entry]) -> None:
-        """Insert all entries of one user, or none of them."""
+        """Insert all entries of one user, or none of them (`AlreadyExists` if one is there).
+
+        All or nothing as the caller sees it; on DynamoDB not isolated: chunks written
+        before a failing one are deleted again, and readers may glimpse them meanwhile.
+        """
         ...
 
     def get(self, user_id: str, entry_id: str) -> Entry | None:
@@ -71,10 +97,21 @@ class EntryRepository(Protocol):
         """
         ...
 
+    def put_many(self, entries: Sequence[Entry]) -> None:
+        """Write entries exactly as given, of any users, replacing same ids (restore).
+
+        Safe to repeat. Write the users first: DynamoDB has no foreign keys to check.
+        """
+        ...
+
 
 class FactorRepository(Protocol):
     def replace_dataset(self, dataset: Dataset, factors: Sequence[Factor]) -> None:
-        """Load (or reload) one dataset and all its factors in one atomic step."""
+        """Load (or reload) one dataset and all its factors.
+
+        Atomic on SQLite; convergent on DynamoDB, where the dataset record (with its
+        checksum) is written last, so an interrupted load is redone by the next sync.
+        """
         ...
 
     def datasets(self) -> list[Dataset]:

@@ -51,6 +51,22 @@ _LIST = (
     LIMIT :limit
 """
 )
+# Restore: the row as given, whatever was there under the same key.
+_UPSERT = (
+    _INSERT
+    + """
+    ON CONFLICT (user_id, entry_id) DO UPDATE SET
+        timestamp = excluded.timestamp, category = excluded.category,
+        activity = excluded.activity, quantity = excluded.quantity, unit = excluded.unit,
+        co2e_kg = excluded.co2e_kg, factor_id = excluded.factor_id,
+        factor_dataset = excluded.factor_dataset, factor_year = excluded.factor_year,
+        factor_source = excluded.factor_source,
+        factor_co2e_kg_per_unit = excluded.factor_co2e_kg_per_unit,
+        factor_unit = excluded.factor_unit, requested_factor_id = excluded.requested_factor_id,
+        resolution = excluded.resolution, note = excluded.note,
+        created_at = excluded.created_at, updated_at = excluded.updated_at
+"""
+)
 # Keys are the WHERE clause; created_at never changes after the first insert.
 _UPDATE = """
     UPDATE entries SET
@@ -82,6 +98,15 @@ class SqliteEntries:
         try:
             with self._db.write() as conn:
                 conn.executemany(_INSERT, rows)
+        except sqlite3.IntegrityError as exc:
+            raise integrity_error(exc, duplicate="entry already exists", field="entry_id") from None
+
+    def put_many(self, entries: Sequence[Entry]) -> None:
+        """Write entries as given, replacing same keys, in one transaction (restore)."""
+        rows = [_row(entry) for entry in entries]
+        try:
+            with self._db.write() as conn:
+                conn.executemany(_UPSERT, rows)
         except sqlite3.IntegrityError as exc:
             raise integrity_error(exc, duplicate="entry already exists", field="entry_id") from None
 

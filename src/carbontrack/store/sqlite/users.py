@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from carbontrack.domain.errors import NotFound
@@ -20,6 +21,18 @@ _SELECT = """
     FROM users
 """
 _GET = _SELECT + " WHERE user_id = ?"
+_ALL = _SELECT + " ORDER BY user_id"
+# Restore: the row as given, whatever was there under the same id.
+_UPSERT = (
+    _INSERT
+    + """
+    ON CONFLICT (user_id) DO UPDATE SET
+        email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
+        created_at = excluded.created_at, country = excluded.country,
+        time_zone = excluded.time_zone, token_version = excluded.token_version
+"""
+)
+_SCAN_BATCH = 500
 _GET_BY_EMAIL = _SELECT + " WHERE email = ?"  # the column's NOCASE collation applies
 # created_at is not a mutable field: an update never rewrites it.
 _UPDATE = """
@@ -37,19 +50,23 @@ class SqliteUsers:
 
     def add(self, user: User) -> None:
         """Insert a new user; `AlreadyExists` if the id or email is taken."""
-        row = (
-            user.user_id,
-            user.email,
-            user.name,
-            user.password_hash,
-            db_time(user.created_at, field="created_at"),
-            user.country,
-            user.time_zone,
-            user.token_version,
-        )
         try:
             with self._db.write() as conn:
-                conn.execute(_INSERT, row)
+                conn.execute(_INSERT, _row(user))
+        except sqlite3.IntegrityError as exc:
+            raise _duplicate(exc) from None
+
+    def scan_all(self) -> Iterator[User]:
+        """Every user, by id (backups)."""
+        cursor = self._db.connection().execute(_ALL)
+        while rows := cursor.fetchmany(_SCAN_BATCH):
+            yield from (_user(row) for row in rows)
+
+    def put_many(self, users: Sequence[User]) -> None:
+        """Write users as given, replacing same ids, in one transaction (restore)."""
+        try:
+            with self._db.write() as conn:
+                conn.executemany(_UPSERT, [_row(user) for user in users])
         except sqlite3.IntegrityError as exc:
             raise _duplicate(exc) from None
 
@@ -107,3 +124,16 @@ def _duplicate(exc: sqlite3.IntegrityError) -> Exception:
     if "users.email" in str(exc):
         return integrity_error(exc, duplicate="email already registered", field="email")
     return integrity_error(exc, duplicate="user already exists", field="user_id")
+
+
+def _row(user: User) -> tuple[Any, ...]:
+    return (
+        user.user_id,
+        user.email,
+        user.name,
+        user.password_hash,
+        db_time(user.created_at, field="created_at"),
+        user.country,
+        user.time_zone,
+        user.token_version,
+    )

@@ -1,0 +1,255 @@
+"""Backend-neutral backup and restore: JSON Lines of typed records plus a manifest.
+
+A backup is a directory with `records.jsonl` (one record a line: users first, then each
+user's entries newest first) and `manifest.json` (format, schema version, counts per type,
+SHA-256 of the records file). Output is canonical (sorted keys, fixed order), so the same
+data backed up from SQLite or DynamoDB gives byte-identical files.
+
+Restore checks everything before it writes anything: manifest, checksum, every line, every
+record type and the counts. Records are then written in batches with upserts, so a restore
+that stops half way can be finished by running it again with `force=True`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter, ValidationError
+
+from carbontrack import __version__
+from carbontrack.domain.errors import DomainError, InvalidBackup
+from carbontrack.domain.models import Entry, User
+from carbontrack.store.base import Store
+
+FORMAT = "carbontrack-backup"
+SCHEMA_VERSION = 1
+RECORDS_FILE = "records.jsonl"
+MANIFEST_FILE = "manifest.json"
+RECORD_TYPES = ("user", "entry")
+BATCH = 500
+PAGE = 500
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _UserRecord:
+    type: Literal["user"]
+    data: User
+
+
+@dataclass(frozen=True, slots=True)
+class _EntryRecord:
+    type: Literal["entry"]
+    data: Entry
+
+
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {"user": TypeAdapter(User), "entry": TypeAdapter(Entry)}
+_RECORD: TypeAdapter[_UserRecord | _EntryRecord] = TypeAdapter(
+    Annotated[_UserRecord | _EntryRecord, Field(discriminator="type")]
+)
+
+
+class RestoreIncomplete(DomainError):
+    """A restore stopped after writing some records; running it again with force finishes it."""
+
+    def __init__(self, message: str, *, written: int, total: int) -> None:
+        super().__init__(message)
+        self.written = written
+        self.total = total
+
+
+def _no_progress(_: int) -> None:
+    return None
+
+
+# -- export ------------------------------------------------------------------------------
+
+
+def export(*, store: Store, path: Path, progress: Progress = _no_progress) -> dict[str, Any]:
+    """Write a backup of every user and entry to directory `path`; return the manifest."""
+    if (path / MANIFEST_FILE).exists():
+        raise InvalidBackup(f"{path} already holds a backup; choose a new directory")
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    counts = dict.fromkeys(RECORD_TYPES, 0)
+    digest = hashlib.sha256()
+    # Backups hold password hashes: readable by the owner only.
+    with _private_file(path / RECORDS_FILE) as out:
+        for kind, record in _records(store):
+            line = encode_record(kind, record)
+            out.write(line)
+            digest.update(line)
+            counts[kind] += 1
+            progress(1)
+    manifest = {
+        "format": FORMAT,
+        "schemaVersion": SCHEMA_VERSION,
+        "createdAt": _iso(datetime.now(UTC)),
+        "appVersion": __version__,
+        "store": store.backend,
+        "counts": counts,
+        "records": RECORDS_FILE,
+        "sha256": digest.hexdigest(),
+    }
+    with _private_file(path / MANIFEST_FILE) as out:
+        out.write(json.dumps(manifest, indent=2, sort_keys=True).encode() + b"\n")
+    return manifest
+
+
+def _records(store: Store) -> Iterator[tuple[str, User | Entry]]:
+    users = sorted(store.users.scan_all(), key=lambda user: user.user_id)
+    for user in users:
+        yield "user", user
+    for user in users:
+        cursor: str | None = None
+        while True:
+            page = store.entries.list_for_user(user.user_id, limit=PAGE, cursor=cursor)
+            for entry in page.items:
+                yield "entry", entry
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+
+
+def _private_file(path: Path) -> Any:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    return os.fdopen(fd, "wb")
+
+
+def encode_record(kind: str, record: User | Entry) -> bytes:
+    """One canonical JSON line for a record."""
+    data = _ADAPTERS[kind].dump_json(record)
+    return b'{"type":"' + kind.encode() + b'","data":' + data + b"}\n"
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# -- restore -----------------------------------------------------------------------------
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest of a backup directory, checked for format and schema version."""
+    try:
+        manifest = json.loads((path / MANIFEST_FILE).read_text())
+    except FileNotFoundError:
+        raise InvalidBackup(f"no {MANIFEST_FILE} in {path}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidBackup(f"{MANIFEST_FILE} is not valid JSON: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise InvalidBackup(f"{MANIFEST_FILE} is not a CarbonTrack backup manifest")
+    version = manifest.get("schemaVersion")
+    if not isinstance(version, int) or version < 1:
+        raise InvalidBackup("the manifest has no valid schemaVersion")
+    if version > SCHEMA_VERSION:
+        raise InvalidBackup(
+            f"this backup has schema version {version}; this CarbonTrack ({__version__}) "
+            f"reads up to {SCHEMA_VERSION}: upgrade CarbonTrack to restore it"
+        )
+    counts = manifest.get("counts")
+    if not isinstance(counts, dict) or set(counts) - set(RECORD_TYPES):
+        raise InvalidBackup(f"the manifest counts name unknown record types: {counts!r}")
+    if not isinstance(manifest.get("sha256"), str):
+        raise InvalidBackup("the manifest has no sha256")
+    return manifest
+
+
+def verify(path: Path) -> dict[str, Any]:
+    """Check a backup completely without writing anything; return its manifest."""
+    manifest = read_manifest(path)
+    digest = hashlib.sha256()
+    counts = dict.fromkeys(RECORD_TYPES, 0)
+    user_ids: set[str] = set()
+    for number, line in _lines(path):
+        digest.update(line)
+        kind, record = decode_record(line, number=number)
+        counts[kind] += 1
+        if isinstance(record, User):
+            user_ids.add(record.user_id)
+        elif record.user_id not in user_ids:
+            raise InvalidBackup(f"line {number}: entry of user {record.user_id} not in the backup")
+    if digest.hexdigest() != manifest["sha256"]:
+        raise InvalidBackup("the records file does not match the manifest checksum")
+    expected = {kind: manifest["counts"].get(kind, 0) for kind in RECORD_TYPES}
+    if counts != expected:
+        raise InvalidBackup(f"record counts {counts} differ from the manifest's {expected}")
+    return manifest
+
+
+def restore(
+    *, store: Store, path: Path, force: bool = False, progress: Progress = _no_progress
+) -> dict[str, int]:
+    """Verify a backup, then write it into `store`; refuse a non-empty store unless `force`."""
+    manifest = verify(path)
+    if not force and next(iter(store.users.scan_all()), None) is not None:
+        raise InvalidBackup("the target store is not empty; use force to restore into it")
+    total = sum(manifest["counts"].values())
+    written = 0
+    try:
+        for kind, batch in _batches(path):
+            if kind == "user":
+                store.users.put_many(batch)  # type: ignore[arg-type]
+            else:
+                store.entries.put_many(batch)  # type: ignore[arg-type]
+            written += len(batch)
+            progress(len(batch))
+    except DomainError as exc:
+        raise RestoreIncomplete(
+            f"restore stopped after {written} of {total} records ({exc.message}); the target "
+            "holds a partial restore: run the same restore with --force to finish it",
+            written=written,
+            total=total,
+        ) from exc
+    return {kind: manifest["counts"].get(kind, 0) for kind in RECORD_TYPES}
+
+
+def _batches(path: Path) -> Iterator[tuple[str, list[User | Entry]]]:
+    kind_of_batch, batch = "", list[User | Entry]()
+    for number, line in _lines(path):
+        kind, record = decode_record(line, number=number)
+        if batch and (kind != kind_of_batch or len(batch) >= BATCH):
+            yield kind_of_batch, batch
+            batch = []
+        kind_of_batch = kind
+        batch.append(record)
+    if batch:
+        yield kind_of_batch, batch
+
+
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    try:
+        with (path / RECORDS_FILE).open("rb") as records:
+            for number, line in enumerate(records, start=1):
+                if not line.endswith(b"\n"):
+                    raise InvalidBackup(f"line {number} is truncated (no end of line)")
+                yield number, line
+    except FileNotFoundError:
+        raise InvalidBackup(f"no {RECORDS_FILE} in {path}") from None
+
+
+def decode_record(line: bytes, *, number: int) -> tuple[str, User | Entry]:
+    """Parse and type-check one record line (strict JSON: no silent coercion)."""
+    try:
+        record = _RECORD.validate_json(line, strict=True)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:3]
+        )
+        raise InvalidBackup(f"line {number} is not a valid record: {problems}") from None
+    if any(t.tzinfo is None for t in _times(record.data)):
+        raise InvalidBackup(f"line {number}: a datetime has no time zone")
+    return record.type, record.data
+
+
+def _times(record: User | Entry) -> list[datetime]:
+    if isinstance(record, User):
+        return [record.created_at]
+    return [record.timestamp, record.created_at, record.updated_at]

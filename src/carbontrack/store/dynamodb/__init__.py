@@ -1,0 +1,81 @@
+"""The DynamoDB store: the tables of `tables.py`, through one low-level boto3 client.
+
+`DynamoStore(region=..., prefix=...)` makes no call when built: the tables are created
+by `create_tables` (a deployment step), not by opening a store. See docs/storage.md for
+every table, item kind and the calls each method makes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+from carbontrack.store.base import EntryRepository, FactorRepository, LoginThrottle, UserRepository
+from carbontrack.store.dynamodb.entries import DynamoEntries
+from carbontrack.store.dynamodb.errors import DynamoStoreError
+from carbontrack.store.dynamodb.factors import DynamoFactors
+from carbontrack.store.dynamodb.tables import DEFAULT_PREFIX, EMISSION_FACTORS, ENTRIES, USERS
+from carbontrack.store.dynamodb.throttle import DynamoLoginThrottle
+from carbontrack.store.dynamodb.users import DynamoUsers
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+    from carbontrack.settings import Settings
+
+__all__ = ["DynamoStore", "DynamoStoreError"]
+
+# Fail fast rather than hold a request (or a Lambda) on a stuck connection; the standard
+# retry mode retries throttling and transient errors with backoff, 3 attempts in all.
+CLIENT_CONFIG = Config(
+    connect_timeout=3,
+    read_timeout=10,
+    retries={"mode": "standard", "max_attempts": 3},
+    max_pool_connections=32,
+)
+
+
+class DynamoStore:
+    """`Store` backed by DynamoDB tables named `<prefix><suffix>`."""
+
+    backend = "dynamodb"
+
+    def __init__(
+        self,
+        *,
+        client: DynamoDBClient | None = None,
+        region: str,
+        prefix: str = DEFAULT_PREFIX,
+        endpoint_url: str | None = None,
+    ) -> None:
+        self.prefix = prefix
+        self._owns_client = client is None
+        if client is None:
+            client = boto3.client(
+                "dynamodb", region_name=region, endpoint_url=endpoint_url, config=CLIENT_CONFIG
+            )
+        self.client = client
+        users_table, entries_table = USERS.name(prefix), ENTRIES.name(prefix)
+        # Annotated with the Protocols so mypy checks each repository against them.
+        self.users: UserRepository = DynamoUsers(
+            client, table=users_table, entries_table=entries_table
+        )
+        self.entries: EntryRepository = DynamoEntries(client, table=entries_table)
+        self.factors: FactorRepository = DynamoFactors(client, table=EMISSION_FACTORS.name(prefix))
+        self.login_throttle: LoginThrottle = DynamoLoginThrottle(client, table=users_table)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DynamoStore:
+        """The store a deployment's settings describe."""
+        return cls(
+            region=settings.dynamodb_region,
+            prefix=settings.dynamodb_table_prefix,
+            endpoint_url=settings.dynamodb_endpoint_url,
+        )
+
+    def close(self) -> None:
+        """Close the HTTP connections of a client this store made (not of one passed in)."""
+        if self._owns_client:
+            self.client.close()

@@ -1,0 +1,316 @@
+"""Entries in DynamoDB: table `entries`, key `userId` + `timestamp` (see `tables.ENTRIES`).
+
+`timestamp` is "<fixed-width UTC time with µs>#<entryId>", so one Query on a user's
+partition reads entries in time order, and two entries at one instant both survive.
+The LSI `entryId-index` (userId, entryId) finds an entry by id with one strongly
+consistent Query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from carbontrack.domain.errors import AlreadyExists, InvalidInput, NotFound
+from carbontrack.domain.models import Entry, Page
+from carbontrack.store.cursor import decode_cursor, encode_cursor
+from carbontrack.store.dynamodb import codec
+from carbontrack.store.dynamodb.batch import (
+    MAX_TRANSACTION,
+    batch_write,
+    chunks,
+    transact_write,
+)
+from carbontrack.store.dynamodb.errors import (
+    CONDITION_FAILED,
+    DynamoStoreError,
+    is_condition_failed,
+    translated,
+)
+from carbontrack.store.dynamodb.tables import ENTRY_ID_INDEX
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import (
+        QueryInputTypeDef,
+        TransactWriteItemTypeDef,
+        WriteRequestTypeDef,
+    )
+
+    from carbontrack.store.dynamodb.codec import Item
+
+BACKEND = "dynamodb"
+MAX_LIMIT = 500
+# Sort-key bounds below / above every "<time>#<id>" key (times start with a digit).
+# DynamoDB refuses empty strings in key conditions, hence "0" rather than "".
+_EARLIEST = "0"
+_LATEST = "~"
+# With a category filter a Query may return fewer matches than it read; each further
+# Query of the same page reads twice as many items, up to this many.
+_MAX_READ = 1000
+_NEW = "attribute_not_exists(userId)"
+_EXISTS = "attribute_exists(userId)"
+_TS = {"#ts": "timestamp"}  # a reserved word in expressions
+
+
+class DynamoEntries:
+    """`EntryRepository` over the entries table."""
+
+    def __init__(self, client: DynamoDBClient, *, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    @translated
+    def add(self, entry: Entry) -> None:
+        """Insert one entry (one conditional PutItem); `AlreadyExists` if its key is taken."""
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=codec.entry_item(entry),
+                ConditionExpression=_NEW,
+                ReturnConsumedCapacity="TOTAL",
+            )
+        except ClientError as exc:
+            if is_condition_failed(exc):
+                raise AlreadyExists("entry already exists", field="entry_id") from None
+            raise
+
+    @translated
+    def add_many(self, entries: Sequence[Entry]) -> None:
+        """Insert all entries of one user, or none (see `docs/storage.md`).
+
+        Transactions of 100; if a later one fails, the ones already written are deleted
+        again before the error is raised: all-or-nothing to the caller, but not isolated
+        (a concurrent reader may briefly see the first chunks).
+        """
+        if not entries:
+            return
+        if len({entry.user_id for entry in entries}) > 1:
+            raise InvalidInput("add_many takes the entries of one user", field="entries")
+        if len({entry.entry_id for entry in entries}) < len(entries):
+            raise AlreadyExists("entry already exists", field="entry_id")
+        items = [codec.entry_item(entry) for entry in entries]  # every check before any write
+        written: list[Item] = []
+        try:
+            for chunk in chunks(items, MAX_TRANSACTION):
+                actions: list[TransactWriteItemTypeDef] = [
+                    {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": _NEW}}
+                    for item in chunk
+                ]
+                codes = transact_write(self._client, actions)
+                if codes is not None and CONDITION_FAILED in codes:
+                    raise AlreadyExists("entry already exists", field="entry_id")
+                if codes is not None:
+                    raise DynamoStoreError(f"import was cancelled: {codes}")
+                written += chunk
+        except Exception:
+            self._delete_keys(written)  # compensation: leave nothing behind
+            raise
+
+    @translated
+    def put_many(self, entries: Sequence[Entry]) -> None:
+        """Write entries as given, replacing same keys (restore): BatchWriteItem, retried.
+
+        Not atomic, but repeating it converges. An entry is replaced when its user,
+        timestamp and id match; restore into an empty table.
+        """
+        items = {}
+        for entry in entries:  # one batch may not name a key twice: the last one wins
+            items[(entry.user_id, codec.entry_sort_key(entry))] = codec.entry_item(entry)
+        puts: list[WriteRequestTypeDef] = [{"PutRequest": {"Item": i}} for i in items.values()]
+        batch_write(self._client, self._table, puts)
+
+    @translated
+    def get(self, user_id: str, entry_id: str) -> Entry | None:
+        """One entry of one user (one LSI Query); another user's id gives None."""
+        item = self._find(user_id, entry_id)
+        return None if item is None else codec.entry_from(item)
+
+    @translated
+    def update(self, entry: Entry) -> None:
+        """Replace an entry (all but its keys and created_at); `NotFound` if absent.
+
+        Same time: one conditional PutItem. New time: a transaction deleting the old
+        key and putting the new one.
+        """
+        current = self._find(entry.user_id, entry.entry_id)
+        if current is None:
+            raise NotFound("entry not found", field="entry_id")
+        created_at = codec.entry_from(current).created_at
+        item = codec.entry_item(replace(entry, created_at=created_at))
+        if item["timestamp"] == current["timestamp"]:
+            self._replace(item)
+            return
+        actions: list[TransactWriteItemTypeDef] = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": {"userId": current["userId"], "timestamp": current["timestamp"]},
+                    "ConditionExpression": _EXISTS,
+                }
+            },
+            {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": _NEW}},
+        ]
+        codes = transact_write(self._client, actions)
+        if codes is None:
+            return
+        if codes[0] == CONDITION_FAILED:
+            raise NotFound("entry not found", field="entry_id")
+        if codes[1] == CONDITION_FAILED:
+            raise AlreadyExists("entry already exists", field="entry_id")
+        raise DynamoStoreError(f"entry update was cancelled: {codes}")
+
+    @translated
+    def delete(self, user_id: str, entry_id: str) -> None:
+        """Delete one entry of one user (LSI Query + DeleteItem); `NotFound` if absent."""
+        current = self._find(user_id, entry_id)
+        if current is None:
+            raise NotFound("entry not found", field="entry_id")
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key={"userId": current["userId"], "timestamp": current["timestamp"]},
+                ConditionExpression=_EXISTS,
+                ReturnConsumedCapacity="TOTAL",
+            )
+        except ClientError as exc:
+            if is_condition_failed(exc):
+                raise NotFound("entry not found", field="entry_id") from None
+            raise
+
+    @translated
+    def list_for_user(
+        self,
+        user_id: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        category: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[Entry]:
+        """A user's entries newest first, `since <= timestamp < until`, `limit` per page.
+
+        One Query reading `limit + 1` items: the extra one says whether another page
+        exists, so no cursor ever leads to an empty page. A category filter may need
+        more Queries (a filter drops items after they are read).
+        """
+        _check_limit(limit)
+        low = _EARLIEST if since is None else codec.iso_time(since, field="since")
+        # `until` is exclusive: "<until>" sorts below every "<until>#<id>".
+        high = _LATEST if until is None else codec.iso_time(until, field="until")
+        start = None if cursor is None else _position(cursor)
+        if start is not None and start > high:
+            start = None  # a cursor past the range starts the range from its top
+        if low >= high or (start is not None and start <= low):
+            return Page()  # nothing left in range (DynamoDB refuses BETWEEN high AND low)
+        request = _list_request(self._table, user_id, low, high, category)
+        items: list[Item] = []
+        read = limit + 1
+        while True:
+            if start is not None:
+                request["ExclusiveStartKey"] = codec.entry_key(user_id, start)
+            request["Limit"] = read
+            page = self._client.query(**request)
+            items += page["Items"]
+            last = page.get("LastEvaluatedKey")
+            if len(items) > limit or last is None:
+                break
+            start = codec.from_item(last)["timestamp"]
+            read = min(_MAX_READ, read * 2)
+        next_cursor = None
+        if len(items) > limit:
+            position = codec.from_item(items[limit - 1])["timestamp"]
+            next_cursor = encode_cursor(BACKEND, {"k": position})
+        return Page(
+            items=[codec.entry_from(item) for item in items[:limit]], next_cursor=next_cursor
+        )
+
+    def _find(self, user_id: str, entry_id: str) -> Item | None:
+        """The item of one entry, found through the LSI (strongly consistent)."""
+        response = self._client.query(
+            TableName=self._table,
+            IndexName=ENTRY_ID_INDEX,
+            KeyConditionExpression="userId = :user AND entryId = :entry",
+            ExpressionAttributeValues={
+                ":user": codec.value(user_id),
+                ":entry": codec.value(entry_id),
+            },
+            ConsistentRead=True,
+            ReturnConsumedCapacity="TOTAL",
+        )
+        items = response["Items"]
+        return items[0] if items else None
+
+    def _replace(self, item: Item) -> None:
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=item,
+                ConditionExpression=_EXISTS,
+                ReturnConsumedCapacity="TOTAL",
+            )
+        except ClientError as exc:
+            if is_condition_failed(exc):
+                raise NotFound("entry not found", field="entry_id") from None
+            raise
+
+    def _delete_keys(self, items: Sequence[Item]) -> None:
+        deletes: list[WriteRequestTypeDef] = [
+            {"DeleteRequest": {"Key": {"userId": i["userId"], "timestamp": i["timestamp"]}}}
+            for i in items
+        ]
+        batch_write(self._client, self._table, deletes)
+
+
+def _list_request(
+    table: str, user_id: str, low: str, high: str, category: str | None
+) -> QueryInputTypeDef:
+    values: dict[str, Any] = {
+        ":user": codec.value(user_id),
+        ":low": codec.value(low),
+        ":high": codec.value(high),
+    }
+    request: QueryInputTypeDef = {
+        "TableName": table,
+        "KeyConditionExpression": "userId = :user AND #ts BETWEEN :low AND :high",
+        "ExpressionAttributeNames": _TS,
+        "ScanIndexForward": False,
+        "ConsistentRead": True,
+        "ReturnConsumedCapacity": "TOTAL",
+    }
+    if category is not None:
+        request["FilterExpression"] = "category = :category"
+        values[":category"] = codec.value(category)
+    request["ExpressionAttributeValues"] = values
+    return request
+
+
+def _check_limit(limit: int) -> None:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+
+
+def _position(cursor: str) -> str:
+    """The sort key a cursor points after; `InvalidInput` unless it is one we wrote."""
+    position = decode_cursor(cursor, backend=BACKEND)
+    if position.keys() != {"k"}:
+        raise _invalid()
+    time_text, _, entry_id = position["k"].partition("#")
+    if not entry_id:
+        raise _invalid()
+    try:
+        parsed = codec.parse_time(time_text)
+    except ValueError:
+        raise _invalid() from None
+    if parsed.utcoffset() is None or codec.iso_time(parsed) != time_text:
+        raise _invalid()
+    return position["k"]
+
+
+def _invalid() -> InvalidInput:
+    return InvalidInput("invalid cursor", field="cursor")

@@ -1,0 +1,202 @@
+"""THE key schema: one declarative description of every DynamoDB table.
+
+The store, `create_tables` and the SAM template generator all read `TABLES`, so a key
+or index is named in exactly one place. Every key attribute is a string; every table is
+on-demand (PAY_PER_REQUEST), encrypted at rest and has point-in-time recovery on.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import (
+        CreateTableInputTypeDef,
+        GlobalSecondaryIndexTypeDef,
+        KeySchemaElementTypeDef,
+        LocalSecondaryIndexTypeDef,
+        WaiterConfigTypeDef,
+    )
+
+DEFAULT_PREFIX = "carbontrack-"
+# Up to two minutes for a table to become ACTIVE.
+_WAIT: WaiterConfigTypeDef = {"Delay": 2, "MaxAttempts": 60}
+_PITR_ATTEMPTS = 10  # PITR can be "unavailable" for a few seconds after CreateTable
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """A secondary index; `local` makes it an LSI (same partition key, strongly consistent)."""
+
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+    local: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """One table: its name after the prefix, its keys, indexes and TTL attribute."""
+
+    suffix: str
+    partition_key: str
+    sort_key: str | None = None
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str | None = None
+
+    def name(self, prefix: str) -> str:
+        """The table's full name under a deployment prefix."""
+        return prefix + self.suffix
+
+    def key_attributes(self) -> list[str]:
+        """Every attribute used in a key of the table or of an index, each once, in order."""
+        names = [self.partition_key, self.sort_key]
+        for index in self.indexes:
+            names += [index.partition_key, index.sort_key]
+        return list(dict.fromkeys(name for name in names if name is not None))
+
+    def create_request(self, prefix: str) -> CreateTableInputTypeDef:
+        """The CreateTable arguments for this table."""
+        request: CreateTableInputTypeDef = {
+            "TableName": self.name(prefix),
+            "KeySchema": _key_schema(self.partition_key, self.sort_key),
+            "AttributeDefinitions": [
+                {"AttributeName": name, "AttributeType": "S"} for name in self.key_attributes()
+            ],
+            "BillingMode": "PAY_PER_REQUEST",
+            "SSESpecification": {"Enabled": True},
+        }
+        local: list[LocalSecondaryIndexTypeDef] = [
+            {
+                "IndexName": index.name,
+                "KeySchema": _key_schema(index.partition_key, index.sort_key),
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in self.indexes
+            if index.local
+        ]
+        global_: list[GlobalSecondaryIndexTypeDef] = [
+            {
+                "IndexName": index.name,
+                "KeySchema": _key_schema(index.partition_key, index.sort_key),
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in self.indexes
+            if not index.local
+        ]
+        if local:
+            request["LocalSecondaryIndexes"] = local
+        if global_:
+            request["GlobalSecondaryIndexes"] = global_
+        return request
+
+
+# users - key: userId. Three kinds of item share it (see docs/storage.md):
+#   a user            userId = <uuid>
+#   its email guard   userId = "EMAIL#<email lower-cased>", a full copy of the user + ownerId
+#   a login window    userId = "LOGIN#<key>", failures, windowEnd, ttl (expires by TTL)
+USERS = TableSpec(suffix="users", partition_key="userId", ttl_attribute="ttl")
+# entries - key: userId + timestamp, where timestamp = "<UTC ISO-8601 with µs>#<entryId>"
+# so a Query on one user is in time order and two entries at one instant both survive.
+# The LSI finds an entry by its id inside its user's partition.
+ENTRY_ID_INDEX = "entryId-index"
+ENTRIES = TableSpec(
+    suffix="entries",
+    partition_key="userId",
+    sort_key="timestamp",
+    indexes=(Index(ENTRY_ID_INDEX, "userId", "entryId", local=True),),
+)
+# goals and achievements - keys only for now; their repositories come later.
+GOALS = TableSpec(suffix="goals", partition_key="userId", sort_key="goalId")
+ACHIEVEMENTS = TableSpec(suffix="achievements", partition_key="userId", sort_key="achievementId")
+# reasoning-cache - key: cacheKey; entries expire through TTL.
+REASONING_CACHE = TableSpec(suffix="reasoning-cache", partition_key="cacheKey", ttl_attribute="ttl")
+# emission-factors - key: factorId. The GSI lists one category; dataset records live in
+# the same table as factorId = "DATASET#<id>", category = "_dataset".
+CATEGORY_INDEX = "category-index"
+EMISSION_FACTORS = TableSpec(
+    suffix="emission-factors",
+    partition_key="factorId",
+    indexes=(Index(CATEGORY_INDEX, "category", "factorId"),),
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    USERS,
+    ENTRIES,
+    GOALS,
+    ACHIEVEMENTS,
+    REASONING_CACHE,
+    EMISSION_FACTORS,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TableStatus:
+    """What `create_tables` found for one table."""
+
+    name: str
+    created: bool  # False: it already existed
+
+
+def create_tables(client: DynamoDBClient, prefix: str = DEFAULT_PREFIX) -> list[TableStatus]:
+    """Create every missing table, wait for ACTIVE, and turn on PITR and TTL (idempotent)."""
+    statuses = [_create(client, spec.create_request(prefix)) for spec in TABLES]
+    waiter = client.get_waiter("table_exists")
+    for spec in TABLES:
+        name = spec.name(prefix)
+        waiter.wait(TableName=name, WaiterConfig=_WAIT)
+        _enable_pitr(client, name)
+        if spec.ttl_attribute is not None:
+            _enable_ttl(client, name, spec.ttl_attribute)
+    return statuses
+
+
+def _create(client: DynamoDBClient, request: CreateTableInputTypeDef) -> TableStatus:
+    try:
+        client.create_table(**request)
+    except client.exceptions.ResourceInUseException:
+        return TableStatus(name=request["TableName"], created=False)
+    return TableStatus(name=request["TableName"], created=True)
+
+
+def _enable_pitr(client: DynamoDBClient, name: str) -> None:
+    """Turn on point-in-time recovery, waiting out the short window after creation."""
+    for attempt in range(_PITR_ATTEMPTS):
+        try:
+            client.update_continuous_backups(
+                TableName=name,
+                PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+            )
+            return
+        except client.exceptions.ContinuousBackupsUnavailableException:
+            if attempt == _PITR_ATTEMPTS - 1:
+                raise
+            time.sleep(2)
+
+
+def _enable_ttl(client: DynamoDBClient, name: str, attribute: str) -> None:
+    """Turn on TTL unless it already is: UpdateTimeToLive refuses to repeat itself."""
+    current = client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    enabled = current.get("TimeToLiveStatus") in ("ENABLED", "ENABLING")
+    if enabled and current.get("AttributeName") == attribute:
+        return
+    try:
+        client.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute}
+        )
+    except ClientError as exc:
+        # Another create_tables run may have enabled it since we looked.
+        if "already enabled" not in str(exc):
+            raise
+
+
+def _key_schema(partition: str, sort: str | None) -> list[KeySchemaElementTypeDef]:
+    schema: list[KeySchemaElementTypeDef] = [{"AttributeName": partition, "KeyType": "HASH"}]
+    if sort is not None:
+        schema.append({"AttributeName": sort, "KeyType": "RANGE"})
+    return schema

@@ -1,0 +1,252 @@
+"""Users in DynamoDB: table `users`, partition key `userId` (see `tables.USERS`).
+
+A user is two items written in one transaction: the user item (`userId` = its id)
+and the email item (`userId` = "EMAIL#<email lower-cased>", a full copy plus
+`ownerId`). Both Puts carry `attribute_not_exists(userId)`, so two registrations of one
+email cannot both commit, and `get_by_email` is a single strongly consistent GetItem.
+A GSI on email could do neither: GSIs enforce no uniqueness and are eventually consistent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from carbontrack.domain.errors import AlreadyExists, NotFound
+from carbontrack.domain.models import User
+from carbontrack.store.dynamodb import codec
+from carbontrack.store.dynamodb.batch import batch_get, batch_write, chunks, transact_write
+from carbontrack.store.dynamodb.errors import (
+    CONDITION_FAILED,
+    DynamoStoreError,
+    store_error,
+    translated,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import (
+        DeleteTypeDef,
+        PutTypeDef,
+        QueryInputTypeDef,
+        ScanInputTypeDef,
+        TransactWriteItemTypeDef,
+        WriteRequestTypeDef,
+    )
+
+    from carbontrack.store.dynamodb.codec import Item
+
+_NEW = "attribute_not_exists(userId)"
+_OWNED = "ownerId = :owner"
+_UPDATE_ATTEMPTS = 3
+_RESTORE_CHUNK = 33  # users per transaction: at most 3 actions each, 100 per transaction
+_USERS_ONLY = "NOT begins_with(userId, :email) AND NOT begins_with(userId, :login)"
+
+
+class DynamoUsers:
+    """`UserRepository` over the users table; `delete` also purges the entries table."""
+
+    def __init__(self, client: DynamoDBClient, *, table: str, entries_table: str) -> None:
+        self._client = client
+        self._table = table
+        self._entries_table = entries_table
+
+    @translated
+    def add(self, user: User) -> None:
+        """Insert the user and its email item in one transaction; `AlreadyExists` if taken."""
+        codec.check_user_id(user.user_id)
+        actions = [
+            self._put(codec.user_item(user), _NEW),
+            self._put(codec.email_item(user), _NEW),
+        ]
+        codes = transact_write(self._client, actions)
+        if codes is None:
+            return
+        if codes[0] == CONDITION_FAILED:
+            raise AlreadyExists("user already exists", field="user_id")
+        if codes[1] == CONDITION_FAILED:
+            raise AlreadyExists("email already registered", field="email")
+        raise DynamoStoreError(f"registration was cancelled: {codes}")
+
+    @translated
+    def get(self, user_id: str) -> User | None:
+        """Return the user with this id, or None (one GetItem)."""
+        item = None if codec.is_reserved(user_id) else self._get_item(user_id)
+        return None if item is None else codec.user_from(item)
+
+    @translated
+    def get_by_email(self, email: str) -> User | None:
+        """Look up by email ignoring case (one GetItem of the email item)."""
+        item = self._get_item(codec.email_key(email))
+        return None if item is None else codec.user_from(item)
+
+    @translated
+    def update(self, user: User) -> None:
+        """Rewrite the user and its email item together; `NotFound`, `AlreadyExists` (email)."""
+        for _ in range(_UPDATE_ATTEMPTS):
+            reserved = codec.is_reserved(user.user_id)
+            item = None if reserved else self._get_item(user.user_id)
+            if item is None:
+                raise NotFound("user not found", field="user_id")
+            stored = codec.user_from(item)
+            actions = self._update_actions(stored, replace(user, created_at=stored.created_at))
+            codes = transact_write(self._client, actions)
+            if codes is None:
+                return
+            if codes[0] != CONDITION_FAILED and codes[-1] == CONDITION_FAILED:
+                raise AlreadyExists("email already registered", field="email")
+            # The user item changed (or went) since we read it: read it again.
+        raise DynamoStoreError("the user kept changing during the update")
+
+    @translated
+    def delete(self, user_id: str) -> None:
+        """Delete the user and its email item atomically, then purge its entries.
+
+        The purge runs after the account is gone; deleting an absent user purges again,
+        so repeating a delete that stopped half-way finishes it (and says `NotFound`).
+        """
+        if codec.is_reserved(user_id):
+            raise NotFound("user not found", field="user_id")
+        item = self._get_item(user_id)
+        if item is not None:
+            owner = codec.user_from(item)
+            actions: list[TransactWriteItemTypeDef] = [
+                self._delete(user_id, "attribute_exists(userId)"),
+                self._delete(codec.email_key(owner.email), _OWNED, owner=user_id),
+            ]
+            codes = transact_write(self._client, actions)
+            if codes is None:
+                self._purge_entries(user_id)
+                return
+            if codes[0] != CONDITION_FAILED:
+                raise DynamoStoreError(f"account deletion was cancelled: {codes}")
+        self._purge_entries(user_id)
+        raise NotFound("user not found", field="user_id")
+
+    def scan_all(self) -> Iterator[User]:
+        """Every user, in no set order: a paginated, consistent Scan (backups only)."""
+        request: ScanInputTypeDef = {
+            "TableName": self._table,
+            "FilterExpression": _USERS_ONLY,
+            "ExpressionAttributeValues": {
+                ":email": codec.value(codec.EMAIL_PREFIX),
+                ":login": codec.value(codec.LOGIN_PREFIX),
+            },
+            "ConsistentRead": True,
+            "ReturnConsumedCapacity": "TOTAL",
+        }
+        while True:
+            try:
+                page = self._client.scan(**request)
+            except (ClientError, BotoCoreError) as exc:
+                raise store_error(exc) from exc
+            yield from (codec.user_from(item) for item in page["Items"])
+            if "LastEvaluatedKey" not in page:
+                return
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    @translated
+    def put_many(self, users: Sequence[User]) -> None:
+        """Write users as given, replacing same ids (restore; safe to repeat).
+
+        33 users per transaction, so a long restore is not atomic as a whole, but
+        repeating it converges. `AlreadyExists` if an email belongs to another user id.
+        """
+        latest = list({user.user_id: user for user in users}.values())  # last one wins
+        owners: dict[str, str] = {}
+        for user in latest:
+            codec.check_user_id(user.user_id)
+            if owners.setdefault(codec.email_key(user.email), user.user_id) != user.user_id:
+                raise AlreadyExists("email already registered", field="email")
+        for chunk in chunks(latest, _RESTORE_CHUNK):
+            self._restore(chunk, owners)
+
+    def _restore(self, chunk: Sequence[User], owners: dict[str, str]) -> None:
+        keys = [{"userId": codec.value(user.user_id)} for user in chunk]
+        stored = {
+            u.user_id: u for u in map(codec.user_from, batch_get(self._client, self._table, keys))
+        }
+        actions: list[TransactWriteItemTypeDef] = []
+        for user in chunk:
+            actions.append(self._put(codec.user_item(user)))
+            old = stored.get(user.user_id)
+            old_key = None if old is None else codec.email_key(old.email)
+            if old_key is not None and old_key != codec.email_key(user.email):
+                if old_key in owners:  # another restored user takes this email over
+                    raise AlreadyExists("email already registered", field="email")
+                actions.append(self._delete(old_key, _OWNED, owner=user.user_id))
+            taken_by_other = f"attribute_not_exists(userId) OR {_OWNED}"
+            actions.append(self._put(codec.email_item(user), taken_by_other, owner=user.user_id))
+        codes = transact_write(self._client, actions)
+        if codes is not None:
+            if CONDITION_FAILED in codes:
+                raise AlreadyExists("email already registered", field="email")
+            raise DynamoStoreError(f"restore was cancelled: {codes}")
+
+    def _update_actions(self, stored: User, user: User) -> list[TransactWriteItemTypeDef]:
+        """Put the user (if still as read), then move or rewrite its email item."""
+        actions = [self._put(codec.user_item(user), "email = :email", email=stored.email)]
+        if codec.email_key(stored.email) == codec.email_key(user.email):
+            actions.append(self._put(codec.email_item(user), _OWNED, owner=user.user_id))
+        else:
+            old_key = codec.email_key(stored.email)
+            actions.append(self._delete(old_key, _OWNED, owner=user.user_id))
+            actions.append(self._put(codec.email_item(user), _NEW))
+        return actions
+
+    def _purge_entries(self, user_id: str) -> None:
+        """Delete every entry of one user: keys-only Query pages, batch deletes."""
+        request: QueryInputTypeDef = {
+            "TableName": self._entries_table,
+            "KeyConditionExpression": "userId = :user",
+            "ExpressionAttributeValues": {":user": codec.value(user_id)},
+            "ProjectionExpression": "userId, #ts",
+            "ExpressionAttributeNames": {"#ts": "timestamp"},
+            "ConsistentRead": True,
+            "ReturnConsumedCapacity": "TOTAL",
+        }
+        while True:
+            page = self._client.query(**request)
+            deletes: list[WriteRequestTypeDef] = [
+                {"DeleteRequest": {"Key": key}} for key in page["Items"]
+            ]
+            batch_write(self._client, self._entries_table, deletes)
+            if "LastEvaluatedKey" not in page:
+                return
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _get_item(self, user_id: str) -> Item | None:
+        response = self._client.get_item(
+            TableName=self._table,
+            Key={"userId": codec.value(user_id)},
+            ConsistentRead=True,
+            ReturnConsumedCapacity="TOTAL",
+        )
+        return response.get("Item")
+
+    def _put(
+        self, item: Item, condition: str | None = None, **values: str
+    ) -> TransactWriteItemTypeDef:
+        put: PutTypeDef = {"TableName": self._table, "Item": item}
+        if condition is not None:
+            put["ConditionExpression"] = condition
+        if values:
+            put["ExpressionAttributeValues"] = _values(values)
+        return {"Put": put}
+
+    def _delete(self, user_id: str, condition: str, **values: str) -> TransactWriteItemTypeDef:
+        delete: DeleteTypeDef = {
+            "TableName": self._table,
+            "Key": {"userId": codec.value(user_id)},
+            "ConditionExpression": condition,
+        }
+        if values:
+            delete["ExpressionAttributeValues"] = _values(values)
+        return {"Delete": delete}
+
+
+def _values(values: dict[str, str]) -> Item:
+    return {f":{name}": codec.value(v) for name, v in values.items()}

@@ -1,0 +1,46 @@
+"""The store backends every test tier can run against, and how to build a fresh one."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from carbontrack.store.base import Store
+from carbontrack.store.dynamodb import DynamoStore
+from carbontrack.store.dynamodb.tables import create_tables
+from carbontrack.store.sqlite import SqliteStore
+
+StoreFactory = Callable[[Path], Store]
+
+AWS_REGION = "eu-central-1"
+FAKE_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": AWS_REGION,
+}
+moto_active: list[bool] = []  # set while the session's in-process moto runs
+
+
+def dynamodb_store(directory: Path) -> DynamoStore:
+    """A DynamoStore on the in-process moto, its tables named after `directory`.
+
+    One moto serves the session; each directory gets its own table prefix, so a new
+    directory is a fresh, empty store and the same directory reopens the same tables.
+    """
+    if not moto_active:
+        raise RuntimeError("request the aws_moto fixture first: never call real AWS from tests")
+    digest = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:16]
+    store = DynamoStore(region=AWS_REGION, prefix=f"t{digest}-")
+    create_tables(store.client, store.prefix)
+    return store
+
+
+# One line per backend: build a fresh, empty store that keeps its state under `directory`.
+# Opening the same directory again must reopen the same data.
+STORE_FACTORIES: dict[str, StoreFactory] = {
+    "sqlite": lambda directory: SqliteStore(directory / "carbontrack.sqlite3"),
+    "dynamodb": dynamodb_store,
+}

@@ -1,0 +1,202 @@
+"""Backup and restore through the service, on every store backend."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from carbontrack.domain.errors import InvalidBackup, NotFound
+from carbontrack.services import backup
+from carbontrack.store.base import Store
+from tests.backends import STORE_FACTORIES, StoreFactory
+from tests.store.factories import T0, make_entry, make_factor_used, make_user
+
+
+def seed(store: Store, *, users: int = 3, entries_each: int = 4) -> None:
+    for _ in range(users):
+        user = make_user()
+        store.users.add(user)
+        for n in range(entries_each):
+            store.entries.add(
+                make_entry(user_id=user.user_id, timestamp=T0 + timedelta(hours=n), note=f"n{n}")
+            )
+
+
+def everything(store: Store) -> list[object]:
+    users = sorted(store.users.scan_all(), key=lambda u: u.user_id)
+    entries = [e for u in users for e in store.entries.list_for_user(u.user_id, limit=500).items]
+    return [*users, *entries]
+
+
+def test_export_writes_records_and_a_manifest(store: Store, tmp_path: Path) -> None:
+    seed(store)
+    manifest = backup.export(store=store, path=tmp_path / "b")
+    assert manifest["counts"] == {"user": 3, "entry": 12}
+    assert manifest["schemaVersion"] == backup.SCHEMA_VERSION
+    lines = (tmp_path / "b" / "records.jsonl").read_bytes().splitlines()
+    assert len(lines) == 15
+    assert [json.loads(line)["type"] for line in lines] == ["user"] * 3 + ["entry"] * 12
+    assert (tmp_path / "b" / "records.jsonl").stat().st_mode & 0o777 == 0o600
+    assert backup.verify(tmp_path / "b") == manifest
+    with pytest.raises(InvalidBackup, match="already holds a backup"):
+        backup.export(store=store, path=tmp_path / "b")
+
+
+def test_restore_into_an_empty_store_gives_the_same_records(
+    store_factory: StoreFactory, tmp_path: Path
+) -> None:
+    source = store_factory(tmp_path / "source")
+    target = store_factory(tmp_path / "target")
+    try:
+        seed(source)
+        backup.export(store=source, path=tmp_path / "b")
+        seen: list[int] = []
+        counts = backup.restore(store=target, path=tmp_path / "b", progress=seen.append)
+        assert counts == {"user": 3, "entry": 12}
+        assert sum(seen) == 15
+        assert everything(target) == everything(source)
+    finally:
+        source.close()
+        target.close()
+
+
+def test_restore_refuses_a_non_empty_store_unless_forced(store: Store, tmp_path: Path) -> None:
+    seed(store, users=1, entries_each=2)
+    backup.export(store=store, path=tmp_path / "b")
+    with pytest.raises(InvalidBackup, match="not empty"):
+        backup.restore(store=store, path=tmp_path / "b")
+    # Forcing over the same data changes nothing: restore writes are idempotent.
+    before = everything(store)
+    backup.restore(store=store, path=tmp_path / "b", force=True)
+    assert everything(store) == before
+
+
+def _tamper(path: Path, transform: object) -> None:
+    records = path / "records.jsonl"
+    records.write_bytes(transform(records.read_bytes()))  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("transform", "message"),
+    [
+        (lambda data: data[:-40], "truncated"),
+        (lambda data: data.replace(b'"quantity":12.5', b'"quantity":13.5', 1), "checksum"),
+        (lambda data: data + b'{"type":"goal","data":{}}\n', "goal"),
+        (lambda data: data.replace(b'"quantity":12.5', b'"quantity":"12.5"', 1), "quantity"),
+        (lambda data: b"{not json\n" + data, "line 1"),
+        (lambda data: data.split(b"\n", 1)[1], "not in the backup|checksum"),
+    ],
+)
+def test_corrupt_backups_are_refused_before_anything_is_written(
+    store_factory: StoreFactory, tmp_path: Path, transform: object, message: str
+) -> None:
+    source = store_factory(tmp_path / "source")
+    target = store_factory(tmp_path / "target")
+    try:
+        seed(source, users=1, entries_each=3)
+        backup.export(store=source, path=tmp_path / "b")
+        _tamper(tmp_path / "b", transform)
+        with pytest.raises(InvalidBackup, match=message):
+            backup.restore(store=target, path=tmp_path / "b")
+        assert everything(target) == []
+    finally:
+        source.close()
+        target.close()
+
+
+def test_manifest_problems_are_refused(store: Store, tmp_path: Path) -> None:
+    seed(store, users=1, entries_each=1)
+    path = tmp_path / "b"
+    backup.export(store=store, path=path)
+    manifest = json.loads((path / "manifest.json").read_text())
+
+    def write(**changes: object) -> None:
+        (path / "manifest.json").write_text(json.dumps({**manifest, **changes}))
+
+    write(schemaVersion=backup.SCHEMA_VERSION + 1)
+    with pytest.raises(InvalidBackup, match="upgrade CarbonTrack"):
+        backup.verify(path)
+    write(counts={"user": 1, "entry": 2})
+    with pytest.raises(InvalidBackup, match="counts"):
+        backup.verify(path)
+    write(counts={"user": 1, "entry": 1, "spaceship": 1})
+    with pytest.raises(InvalidBackup, match="unknown record types"):
+        backup.verify(path)
+    write(format="something-else")
+    with pytest.raises(InvalidBackup, match="not a CarbonTrack backup"):
+        backup.verify(path)
+    (path / "manifest.json").write_text("{")
+    with pytest.raises(InvalidBackup, match="not valid JSON"):
+        backup.verify(path)
+    with pytest.raises(InvalidBackup, match=r"no manifest\.json"):
+        backup.verify(tmp_path / "nowhere")
+
+
+def test_a_restore_that_fails_half_way_says_so_and_can_be_finished(
+    store_factory: StoreFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = store_factory(tmp_path / "source")
+    target = store_factory(tmp_path / "target")
+    try:
+        seed(source, users=2, entries_each=3)
+        backup.export(store=source, path=tmp_path / "b")
+        monkeypatch.setattr(backup, "BATCH", 2)
+        original = target.entries.put_many
+        calls = {"n": 0}
+
+        def flaky(entries):  # type: ignore[no-untyped-def]
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise NotFound("simulated outage")
+            original(entries)
+
+        monkeypatch.setattr(target.entries, "put_many", flaky)
+        with pytest.raises(backup.RestoreIncomplete, match="--force") as failed:
+            backup.restore(store=target, path=tmp_path / "b")
+        assert 0 < failed.value.written < failed.value.total == 8
+        monkeypatch.setattr(target.entries, "put_many", original)
+        backup.restore(store=target, path=tmp_path / "b", force=True)
+        assert everything(target) == everything(source)
+    finally:
+        source.close()
+        target.close()
+
+
+def test_users_keep_their_password_hash_and_token_version(store: Store, tmp_path: Path) -> None:
+    user = replace(make_user(), token_version=4, password_hash="$argon2id$v=19$x")
+    store.users.add(user)
+    backup.export(store=store, path=tmp_path / "b")
+    line = (tmp_path / "b" / "records.jsonl").read_bytes().splitlines()[0]
+    assert backup.decode_record(line, number=1) == ("user", user)
+
+
+@pytest.mark.usefixtures("aws_moto")
+def test_sqlite_to_dynamodb_and_back_gives_byte_identical_records(tmp_path: Path) -> None:
+    sqlite = STORE_FACTORIES["sqlite"](tmp_path / "sqlite")
+    dynamodb = STORE_FACTORIES["dynamodb"](tmp_path / "dynamodb")
+    try:
+        seed(sqlite, users=4, entries_each=30)
+        user = next(iter(sqlite.users.scan_all()))
+        sqlite.entries.add(  # awkward values: a non-ASCII note, a tiny float, a resolution
+            make_entry(
+                user_id=user.user_id,
+                note='Zürich → 東京 "quoted"',
+                co2e_kg=1e-9,
+                factor=make_factor_used(resolution=("country XK: no value", "World")),
+            )
+        )
+        backup.export(store=sqlite, path=tmp_path / "from-sqlite")
+        backup.restore(store=dynamodb, path=tmp_path / "from-sqlite")
+        backup.export(store=dynamodb, path=tmp_path / "from-dynamodb")
+        records = [
+            (tmp_path / d / "records.jsonl").read_bytes() for d in ("from-sqlite", "from-dynamodb")
+        ]
+        assert records[0] == records[1]
+        assert records[0].count(b"\n") == 4 + 4 * 30 + 1
+    finally:
+        sqlite.close()
+        dynamodb.close()

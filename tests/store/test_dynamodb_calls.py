@@ -1,0 +1,236 @@
+"""DynamoDB calls per store method: the perf targets, counted with `CallCounter`.
+
+register, get_by_email, users.get, entries.add, a listing page and the throttle check
+are one call each; nothing but `users.scan_all` may Scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from carbontrack.domain.models import Entry, Page, User
+from carbontrack.store.base import EntryRepository, FactorRepository, LoginThrottle, UserRepository
+from carbontrack.store.dynamodb import DynamoStore
+from carbontrack.store.dynamodb.metrics import CallCounter
+from tests.backends import dynamodb_store
+from tests.store.factories import T0, make_dataset, make_entry, make_factor, make_user
+
+pytestmark = pytest.mark.usefixtures("aws_moto")
+
+
+@pytest.fixture
+def dynamo(tmp_path: Path) -> Iterator[DynamoStore]:
+    store = dynamodb_store(tmp_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def user(dynamo: DynamoStore) -> User:
+    registered = make_user()
+    dynamo.users.add(registered)
+    return registered
+
+
+def _ops(store: DynamoStore, name: str, action: Callable[[], object]) -> list[str]:
+    """The operations `action` performs, in order; only `users.scan_all` may Scan."""
+    with CallCounter(store.client) as calls:
+        result = action()
+        if isinstance(result, Iterator):
+            list(result)
+    if name != "users.scan_all":
+        assert "Scan" not in calls.operations, name
+    return calls.operations
+
+
+def test_register_is_one_transaction(dynamo: DynamoStore) -> None:
+    assert _ops(dynamo, "users.add", lambda: dynamo.users.add(make_user())) == [
+        "TransactWriteItems"
+    ]
+
+
+def test_user_reads_are_one_get_item_each(dynamo: DynamoStore, user: User) -> None:
+    assert _ops(dynamo, "users.get", lambda: dynamo.users.get(user.user_id)) == ["GetItem"]
+    by_email = _ops(dynamo, "users.get_by_email", lambda: dynamo.users.get_by_email(user.email))
+    assert by_email == ["GetItem"]
+
+
+@pytest.mark.parametrize("email", ["same", "new@example.com"])
+def test_user_update_reads_then_writes_once(dynamo: DynamoStore, user: User, email: str) -> None:
+    changed = replace(user, name="Renamed", email=user.email if email == "same" else email)
+    ops = _ops(dynamo, "users.update", lambda: dynamo.users.update(changed))
+    assert ops == ["GetItem", "TransactWriteItems"]
+
+
+def test_user_delete_then_purge(dynamo: DynamoStore, user: User) -> None:
+    dynamo.entries.add_many([make_entry(user_id=user.user_id) for _ in range(30)])
+    ops = _ops(dynamo, "users.delete", lambda: dynamo.users.delete(user.user_id))
+    assert ops == ["GetItem", "TransactWriteItems", "Query", "BatchWriteItem", "BatchWriteItem"]
+
+
+def test_scan_all_and_put_many(dynamo: DynamoStore, user: User) -> None:
+    assert _ops(dynamo, "users.scan_all", dynamo.users.scan_all) == ["Scan"]
+    restored = [make_user() for _ in range(40)]
+    ops = _ops(dynamo, "users.put_many", lambda: dynamo.users.put_many(restored))
+    assert ops == ["BatchGetItem", "TransactWriteItems"] * 2  # 33 users per transaction
+
+
+def test_entry_writes(dynamo: DynamoStore, user: User) -> None:
+    entry = make_entry(user_id=user.user_id)
+    assert _ops(dynamo, "entries.add", lambda: dynamo.entries.add(entry)) == ["PutItem"]
+    assert _ops(
+        dynamo, "entries.get", lambda: dynamo.entries.get(user.user_id, entry.entry_id)
+    ) == ["Query"]
+    same_time = replace(entry, quantity=2.0)
+    ops = _ops(dynamo, "entries.update", lambda: dynamo.entries.update(same_time))
+    assert ops == ["Query", "PutItem"]
+    moved = replace(entry, timestamp=entry.timestamp + timedelta(hours=1))
+    assert _ops(dynamo, "entries.update", lambda: dynamo.entries.update(moved)) == [
+        "Query",
+        "TransactWriteItems",
+    ]
+    ops = _ops(
+        dynamo, "entries.delete", lambda: dynamo.entries.delete(user.user_id, entry.entry_id)
+    )
+    assert ops == ["Query", "DeleteItem"]
+
+
+def test_entry_batches(dynamo: DynamoStore, user: User) -> None:
+    batch = [make_entry(user_id=user.user_id) for _ in range(150)]
+    ops = _ops(dynamo, "entries.add_many", lambda: dynamo.entries.add_many(batch))
+    assert ops == ["TransactWriteItems"] * 2  # 100 per transaction
+    restore = [make_entry(user_id=user.user_id) for _ in range(30)]
+    ops = _ops(dynamo, "entries.put_many", lambda: dynamo.entries.put_many(restore))
+    assert ops == ["BatchWriteItem"] * 2  # 25 per batch
+
+
+@pytest.mark.parametrize("page", ["first", "next", "bounded"])
+def test_a_listing_page_is_one_query(dynamo: DynamoStore, user: User, page: str) -> None:
+    dynamo.entries.add_many([make_entry(user_id=user.user_id) for _ in range(30)])
+    cursor = dynamo.entries.list_for_user(user.user_id, limit=10).next_cursor
+    assert cursor is not None
+    listings = {
+        "first": lambda: dynamo.entries.list_for_user(user.user_id, limit=10),
+        "next": lambda: dynamo.entries.list_for_user(user.user_id, limit=10, cursor=cursor),
+        "bounded": lambda: dynamo.entries.list_for_user(
+            user.user_id, since=T0, until=T0 + timedelta(days=1)
+        ),
+    }
+    assert _ops(dynamo, "entries.list_for_user", listings[page]) == ["Query"]
+
+
+def test_a_sparse_category_page_reads_more_only_when_it_must(
+    dynamo: DynamoStore, user: User
+) -> None:
+    entries = [make_entry(user_id=user.user_id) for _ in range(40)]
+    entries.append(make_entry(user_id=user.user_id, category="home", timestamp=T0))  # the oldest
+    dynamo.entries.add_many(entries)
+    pages: list[Page[Entry]] = []
+    ops = _ops(
+        dynamo,
+        "entries.list_for_user",
+        lambda: pages.append(dynamo.entries.list_for_user(user.user_id, category="home", limit=5)),
+    )
+    assert ops == ["Query"] * 3  # reads 6, then 12, then 24 items: 42 > 41 entries
+    assert [e.entry_id for e in pages[0].items] == [entries[-1].entry_id]
+    assert pages[0].next_cursor is None
+
+
+def test_login_throttle(dynamo: DynamoStore) -> None:
+    throttle = dynamo.login_throttle
+    key = "ada@example.com"
+    assert _ops(dynamo, "throttle.failures", lambda: throttle.failures(key, now=T0)) == ["GetItem"]
+    first = _ops(
+        dynamo, "throttle.record", lambda: throttle.record_failure(key, now=T0, window_s=60)
+    )
+    assert first == ["UpdateItem", "PutItem"]  # no open window: the update's condition fails
+    again = _ops(
+        dynamo, "throttle.record", lambda: throttle.record_failure(key, now=T0, window_s=60)
+    )
+    assert again == ["UpdateItem"]
+    assert _ops(dynamo, "throttle.reset", lambda: throttle.reset(key)) == ["DeleteItem"]
+
+
+def test_factor_reads_are_cached(dynamo: DynamoStore) -> None:
+    factors = [make_factor(), make_factor()]
+    ops = _ops(
+        dynamo,
+        "factors.replace_dataset",
+        lambda: dynamo.factors.replace_dataset(make_dataset(), factors),
+    )
+    assert ops == ["BatchGetItem", "GetItem", "BatchWriteItem", "PutItem"]
+    assert _ops(dynamo, "factors.datasets", dynamo.factors.datasets) == ["Query"]
+    for _ in range(2):  # the second round is served from the cache
+        dynamo.factors.get(factors[0].factor_id)
+        dynamo.factors.list_by_category("transport")
+    ops = _ops(dynamo, "factors.get", lambda: dynamo.factors.get(factors[0].factor_id))
+    assert ops == []
+    ops = _ops(dynamo, "factors.list", lambda: dynamo.factors.list_by_category("transport"))
+    assert ops == []
+    dynamo.factors.replace_dataset(make_dataset(), factors)  # clears the cache
+    assert _ops(dynamo, "factors.get", lambda: dynamo.factors.get(factors[1].factor_id)) == [
+        "GetItem"
+    ]
+
+
+def test_capacity_is_reported(dynamo: DynamoStore, user: User) -> None:
+    with CallCounter(dynamo.client) as calls:
+        dynamo.users.get(user.user_id)
+        dynamo.entries.add(make_entry(user_id=user.user_id))
+    assert calls.counts() == {"GetItem": 1, "PutItem": 1}
+    assert calls.capacity_units > 0
+
+
+def test_no_method_but_scan_all_scans(dynamo: DynamoStore) -> None:
+    """Every method of every repository Protocol, once: only `users.scan_all` Scans."""
+    user, other = make_user(), make_user()
+    entry = make_entry(user_id=user.user_id)
+    dataset, factor = make_dataset(), make_factor()
+    calls: dict[str, Callable[[], object]] = {
+        "users.add": lambda: dynamo.users.add(user),
+        "users.get": lambda: dynamo.users.get(user.user_id),
+        "users.get_by_email": lambda: dynamo.users.get_by_email(user.email),
+        "users.update": lambda: dynamo.users.update(replace(user, name="Renamed")),
+        "users.scan_all": dynamo.users.scan_all,
+        "users.put_many": lambda: dynamo.users.put_many([other]),
+        "entries.add": lambda: dynamo.entries.add(entry),
+        "entries.add_many": lambda: dynamo.entries.add_many([make_entry(user_id=user.user_id)]),
+        "entries.get": lambda: dynamo.entries.get(user.user_id, entry.entry_id),
+        "entries.update": lambda: dynamo.entries.update(replace(entry, quantity=1.0)),
+        "entries.list_for_user": lambda: dynamo.entries.list_for_user(user.user_id),
+        "entries.put_many": lambda: dynamo.entries.put_many([entry]),
+        "entries.delete": lambda: dynamo.entries.delete(user.user_id, entry.entry_id),
+        "factors.replace_dataset": lambda: dynamo.factors.replace_dataset(dataset, [factor]),
+        "factors.datasets": dynamo.factors.datasets,
+        "factors.get": lambda: dynamo.factors.get(factor.factor_id),
+        "factors.list_by_category": lambda: dynamo.factors.list_by_category("transport"),
+        "login_throttle.failures": lambda: dynamo.login_throttle.failures("k", now=T0),
+        "login_throttle.record_failure": lambda: dynamo.login_throttle.record_failure(
+            "k", now=T0, window_s=60
+        ),
+        "login_throttle.reset": lambda: dynamo.login_throttle.reset("k"),
+        "users.delete": lambda: dynamo.users.delete(user.user_id),
+    }
+    assert set(calls) == _protocol_methods()
+    scanning = {name for name, action in calls.items() if "Scan" in _ops(dynamo, name, action)}
+    assert scanning == {"users.scan_all"}
+
+
+def _protocol_methods() -> set[str]:
+    repositories = {
+        "users": UserRepository,
+        "entries": EntryRepository,
+        "factors": FactorRepository,
+        "login_throttle": LoginThrottle,
+    }
+    return {
+        f"{attribute}.{name}"
+        for attribute, protocol in repositories.items()
+        for name in vars(protocol)
+        if not name.startswith("_")
+    }
