@@ -1,20 +1,22 @@
-"""`python -m bench [api] [import]`: run the named benchmarks (all by default)."""
+"""`python -m bench [NAME ...]`: run the named benchmarks (all by default)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from bench import api_throughput, csv_import
+from bench import api_throughput, backup_rate, csv_import, dynamodb_calls, stats
 from bench.loadgen import Load
 
-BENCHMARKS = ("api", "import")
+BENCHMARKS = ("api", "import", "dynamo", "backup", "stats")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; exit 1 if any target failed."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("names", nargs="*", metavar="NAME", help="api, import (default: both)")
+    parser.add_argument(
+        "names", nargs="*", metavar="NAME", help=", ".join(BENCHMARKS) + " (default: all)"
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per API case")
     parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per API case")
     parser.add_argument("--connections", type=int, default=32, help="concurrent API clients")
@@ -27,6 +29,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the CSV import")
     parser.add_argument("--repeats", type=int, default=3, help="CSV import runs (median)")
     parser.add_argument("--profile", action="store_true", help="always profile the CSV import")
+    parser.add_argument(
+        "--call-repeats", type=int, default=3, help="times each request is measured (dynamo)"
+    )
+    parser.add_argument(
+        "--backup-entries", type=int, default=100_000, help="entries in the SQLite backup"
+    )
+    parser.add_argument(
+        "--backup-dynamo-entries",
+        type=int,
+        default=20_000,
+        help="entries in the DynamoDB (moto) backup; moto is too slow for 100k in the budget",
+    )
+    parser.add_argument(
+        "--backup-budget", type=float, default=420.0, help="seconds allowed per store (backup)"
+    )
+    parser.add_argument(
+        "--stats-calls", type=int, default=300, help="GET /api/stats calls per user (stats)"
+    )
+    parser.add_argument(
+        "--stats-others", type=int, default=1_000_000, help="entries of other users (stats)"
+    )
+    parser.add_argument(
+        "--stats-dynamo-heavy",
+        type=int,
+        default=20_000,
+        help="the heavy user's entries on moto (stats), for the call count",
+    )
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(BENCHMARKS)
     if unknown:
@@ -38,6 +67,23 @@ def main(argv: list[str] | None = None) -> int:
         passed &= api_throughput.run(load, client=args.client)
     if "import" in names:
         passed &= csv_import.run(rows=args.rows, repeats=args.repeats, profile=args.profile)
+    if "dynamo" in names:
+        passed &= dynamodb_calls.run(repeats=args.call_repeats)
+    if "backup" in names:
+        passed &= backup_rate.run(
+            sqlite_entries=args.backup_entries,
+            dynamo_entries=args.backup_dynamo_entries,
+            budget_s=args.backup_budget,
+        )
+    if "stats" in names:
+        passed &= stats.run(
+            heavy=100_000,
+            light=100,
+            others=args.stats_others,
+            other_users=1_000,
+            calls=args.stats_calls,
+            dynamo_heavy=args.stats_dynamo_heavy,
+        )
     print(f"\n{'all targets met' if passed else 'SOME TARGETS FAILED (see FAIL above)'}")
     return 0 if passed else 1
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from pathlib import Path
+
+from moto.dynamodb.responses import DynamoHandler
 
 from carbontrack.store.base import Store
 from carbontrack.store.dynamodb import DynamoStore
@@ -22,6 +25,24 @@ FAKE_AWS_ENV = {
     "AWS_DEFAULT_REGION": AWS_REGION,
 }
 moto_active: list[bool] = []  # set while the session's in-process moto runs
+_moto_lock = threading.RLock()
+
+
+def serialized_moto_dynamodb() -> Callable[[DynamoHandler], object]:
+    """moto's DynamoDB request handler, one request at a time.
+
+    moto's backend takes no locks: a TransactWriteItems deep-copies the tables while
+    another thread's request changes them ("dictionary changed size during iteration").
+    DynamoDB itself serves concurrent requests; the tests of concurrency run against a
+    single-threaded moto server (tests/store/test_dynamodb_concurrency.py).
+    """
+    handle = DynamoHandler.call_action
+
+    def call_action(self: DynamoHandler) -> object:
+        with _moto_lock:
+            return handle(self)
+
+    return call_action
 
 
 def dynamodb_store(directory: Path) -> DynamoStore:

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from moto import mock_aws
+from moto.backends import get_backend
+from moto.dynamodb.responses import DynamoHandler
 
 from carbontrack.api.app import create_app
 from carbontrack.settings import Settings
 from carbontrack.store.dynamodb.metrics import CallCounter
-from tests.backends import FAKE_AWS_ENV, dynamodb_store, moto_active
+from tests.backends import FAKE_AWS_ENV, dynamodb_store, moto_active, serialized_moto_dynamodb
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 
@@ -46,12 +48,25 @@ def client(
     assert "Scan" not in calls.counts(), "an API request scanned a DynamoDB table"
 
 
+@pytest.fixture(autouse=True)
+def _empty_moto_after_each_test() -> Iterator[None]:
+    """Drop every in-process moto table after each test.
+
+    Every test builds its own store anyway; left in place, the tables of all earlier tests
+    pile up, and moto deep-copies all of them on every transaction (quadratic run time).
+    """
+    yield
+    if moto_active:
+        get_backend("dynamodb").reset()
+
+
 @pytest.fixture(scope="session")
 def aws_moto() -> Iterator[None]:
     """Fake AWS credentials and an in-process moto for the whole session."""
     with pytest.MonkeyPatch.context() as env:
         for name, value in FAKE_AWS_ENV.items():
             env.setenv(name, value)
+        env.setattr(DynamoHandler, "call_action", serialized_moto_dynamodb())
         with mock_aws():
             moto_active.append(True)
             try:

@@ -59,7 +59,7 @@ def serve(
     if demo.exists(store=web_app.state.store):
         lines.append(f"Demo login: {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}")
     else:
-        lines.append("Create a demo account with a year of data: carbontrack demo")
+        lines.append("A demo account with a year of data: .venv/bin/carbontrack demo")
     console.print(Panel("\n".join(lines), title="ready", expand=False))
     uvicorn.run(web_app, host=host, port=port, log_level="info")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx2 as httpx
@@ -15,7 +16,9 @@ from carbontrack.settings import Settings
 from carbontrack.store.dynamodb import DynamoStore
 from carbontrack.store.dynamodb.metrics import CallCounter
 from tests.api.factor_ids import PETROL_CAR
+from tests.api.helpers import signed_in
 from tests.backends import dynamodb_store
+from tests.store.factories import make_entry
 
 Request = Callable[[], httpx.Response]
 
@@ -37,7 +40,9 @@ def calls_of(store: DynamoStore, request: Request, status: int) -> Counter[str]:
     return calls.counts()
 
 
-def test_each_hot_request_costs_at_most_two_calls(dynamo: tuple[TestClient, DynamoStore]) -> None:
+def test_each_hot_request_costs_a_small_fixed_number_of_calls(
+    dynamo: tuple[TestClient, DynamoStore],
+) -> None:
     client, store = dynamo
     account = {"email": "calls@example.org", "password": "long enough", "name": "C"}
     register = calls_of(store, lambda: client.post("/api/register", json=account), 201)
@@ -52,7 +57,10 @@ def test_each_hot_request_costs_at_most_two_calls(dynamo: tuple[TestClient, Dyna
     entry = {"factorId": PETROL_CAR, "quantity": 12, "unit": "km"}
     client.post("/api/entries", json=entry, headers=headers)  # warms the factor cache
     create = calls_of(store, lambda: client.post("/api/entries", json=entry, headers=headers), 201)
-    assert create == Counter({"GetItem": 1, "PutItem": 1})  # the user, the entry
+    # The user, then the entry with its month's totals and the count in one transaction.
+    # The user; the entry with its totals in one transaction; then awarding reads only
+    # store-kept totals (lifetime count, recent months) and the user's awards.
+    assert create == Counter({"GetItem": 2, "TransactWriteItems": 1, "BatchGetItem": 1, "Query": 1})
 
     for _ in range(60):
         client.post("/api/entries", json=entry, headers=headers)
@@ -73,3 +81,69 @@ def test_failed_logins_cost_a_fixed_number_of_calls(
     assert first == Counter({"GetItem": 2, "UpdateItem": 1, "PutItem": 1})
     second = calls_of(store, lambda: client.post("/api/login", json=bad), 401)
     assert second == Counter({"GetItem": 2, "UpdateItem": 1})
+
+
+def test_an_entry_write_awards_achievements_from_totals_never_from_history(
+    dynamo: tuple[TestClient, DynamoStore],
+) -> None:
+    """Issue 4: each entry write reads 3 small items for achievements, whatever the history."""
+    client, store = dynamo
+    account = {"email": "awards@example.org", "password": "long enough", "name": "A"}
+    client.post("/api/register", json=account)
+    login_body = {"email": account["email"], "password": account["password"]}
+    token = client.post("/api/login", json=login_body).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    entry = {"factorId": PETROL_CAR, "quantity": 12, "unit": "km"}
+
+    def write() -> httpx.Response:
+        return client.post("/api/entries", json=entry, headers=headers)
+
+    # The user, the factor (cold cache) and the entry with its totals; then the awarding:
+    # the entry count, the recent months' totals, the user's awards, and one award.
+    first = calls_of(store, write, 201)
+    assert first == Counter(
+        {"GetItem": 3, "TransactWriteItems": 1, "BatchGetItem": 1, "Query": 1, "PutItem": 1}
+    )
+    for _ in range(60):
+        write()
+    tables: list[tuple[str, str]] = []
+
+    def record(params: dict[str, object], model: object, **_: object) -> None:
+        batch = params.get("RequestItems")
+        named = params.get("TableName") or (next(iter(batch)) if isinstance(batch, dict) else "")
+        tables.append((str(getattr(model, "name", "")), str(named)))
+
+    events = store.client.meta.events
+    events.register("before-parameter-build.dynamodb", record, unique_id="awards-tables")
+    try:
+        later = calls_of(store, write, 201)
+    finally:
+        events.unregister("before-parameter-build.dynamodb", unique_id="awards-tables")
+    # 61 entries later: the same 5 calls (no new award is due between 50 and 100 entries).
+    assert later == Counter({"GetItem": 2, "TransactWriteItems": 1, "BatchGetItem": 1, "Query": 1})
+    reads = sorted(pair for pair in tables if pair[0] != "TransactWriteItems")
+    assert reads == [
+        ("BatchGetItem", store.prefix + "rollups"),
+        ("GetItem", store.prefix + "rollups"),
+        ("GetItem", store.prefix + "users"),
+        ("Query", store.prefix + "achievements"),
+    ]
+
+
+def test_stats_cost_two_calls_whatever_the_history(dynamo: tuple[TestClient, DynamoStore]) -> None:
+    client, store = dynamo
+    headers = signed_in(client)
+    user_id = client.get("/api/profile", headers=headers).json()["userId"]
+    start = datetime(2025, 1, 1, 8, tzinfo=UTC)
+    history = [
+        make_entry(user_id=user_id, timestamp=start + timedelta(hours=7 * n)) for n in range(1500)
+    ]
+    store.entries.add_many(history)  # 14 months, 3 to 4 entries a day
+    month = calls_of(store, lambda: client.get("/api/stats?period=month", headers=headers), 200)
+    assert month == Counter({"GetItem": 1, "BatchGetItem": 1})  # the user, two months
+    year = "/api/stats?period=year&from=2025-01-01&to=2025-12-31"
+    body = client.get(year, headers=headers).json()
+    assert body["totalCo2eKg"] > 0
+    assert calls_of(store, lambda: client.get(year, headers=headers), 200) == Counter(
+        {"GetItem": 1, "BatchGetItem": 1}  # 24 months in one batch
+    )

@@ -107,3 +107,14 @@ def test_a_utf8_bom_from_spreadsheets_is_accepted(client: TestClient) -> None:
     headers = signed_in(client)
     text = f"\ufefftimestamp,quantity,unit,factorId\n2026-01-01T10:00:00Z,10,km,{PETROL_CAR}\n"
     assert _upload(client, headers, text).json() == {"imported": 1}
+
+
+def test_the_day_is_exported_and_recomputed_on_import(client: TestClient) -> None:
+    alice = signed_in(client, timeZone="Europe/London")
+    _log(client, alice, UK_GRID, 10, "kWh", "2026-03-01T04:30:00Z")
+    export = client.get("/api/entries/export", headers=alice).text
+    (row,) = csv.DictReader(io.StringIO(export))
+    assert row["day"] == "2026-03-01"
+    bob = signed_in(client, timeZone="America/New_York")  # 23:30 on 28 February there
+    assert _upload(client, bob, export).status_code == 201
+    assert [entry["day"] for entry in _entries(client, bob)] == ["2026-02-28"]

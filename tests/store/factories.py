@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from carbontrack.domain.models import Dataset, Entry, Factor, FactorUsed, User
+from carbontrack.domain.models import (
+    ActionCommitment,
+    Award,
+    Dataset,
+    Entry,
+    Factor,
+    FactorUsed,
+    Goal,
+    Membership,
+    Team,
+    User,
+)
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 _ids = itertools.count(1)
@@ -46,12 +57,14 @@ def make_factor_used(**overrides: Any) -> FactorUsed:
 
 
 def make_entry(**overrides: Any) -> Entry:
-    """An entry with a unique id, one minute after the previous one made here."""
+    """An entry with a unique id, one minute after the previous one; day: its UTC date."""
     n = _next()
+    timestamp = overrides.get("timestamp", T0 + timedelta(minutes=n))
     values: dict[str, Any] = {
         "entry_id": f"entry-{n:06d}",
         "user_id": "user-000000",
-        "timestamp": T0 + timedelta(minutes=n),
+        "timestamp": timestamp,
+        "day": timestamp.astimezone(UTC).date(),
         "category": "transport",
         "activity": "car-average-petrol",
         "quantity": 12.5,
@@ -99,3 +112,65 @@ def make_factor(**overrides: Any) -> Factor:
         "licence": "OGL-UK-3.0",
     }
     return Factor(**(values | overrides))
+
+
+def make_team(**overrides: Any) -> Team:
+    """A team with a unique id and a join code valid for 7 days from T0."""
+    n = _next()
+    values: dict[str, Any] = {
+        "team_id": f"team-{n:06d}",
+        "name": f"Team {n}",
+        "created_at": T0,
+        "join_code": "ABCDEFGHJK",
+        "join_code_expires_at": T0 + timedelta(days=7),
+    }
+    return Team(**(values | overrides))
+
+
+def make_membership(**overrides: Any) -> Membership:
+    """A plain member of team-000000 who joined at T0."""
+    n = _next()
+    values: dict[str, Any] = {
+        "team_id": "team-000000",
+        "user_id": f"user-{n:06d}",
+        "role": "member",
+        "joined_at": T0,
+        "display_name": f"Member {n}",
+    }
+    return Membership(**(values | overrides))
+
+
+def make_goal(**overrides: Any) -> Goal:
+    """A monthly 200 kg budget goal of user-000000 with a unique id, from T0's month."""
+    n = _next()
+    values: dict[str, Any] = {
+        "goal_id": f"goal-{n:06d}",
+        "owner_id": "user-000000",
+        "kind": "budget",
+        "period": "month",
+        "start_date": date(2026, 3, 1),
+        "created_at": T0,
+        "target_co2e_kg": 200.0,
+    }
+    return Goal(**(values | overrides))
+
+
+def make_award(**overrides: Any) -> Award:
+    """user-000000 earning first-entry at T0."""
+    values: dict[str, Any] = {
+        "user_id": "user-000000",
+        "achievement_id": "first-entry",
+        "earned_at": T0,
+    }
+    return Award(**(values | overrides))
+
+
+def make_commitment(**overrides: Any) -> ActionCommitment:
+    """user-000000 committing to car-to-rail at T0, not completed."""
+    values: dict[str, Any] = {
+        "user_id": "user-000000",
+        "action_id": "car-to-rail",
+        "committed_at": T0,
+        "completed_at": None,
+    }
+    return ActionCommitment(**(values | overrides))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,48 @@ def test_sqlite_to_dynamodb_and_back_gives_byte_identical_records(tmp_path: Path
     finally:
         sqlite.close()
         dynamodb.close()
+
+
+def test_a_restore_rebuilds_each_users_totals(store_factory: StoreFactory, tmp_path: Path) -> None:
+    source = store_factory(tmp_path / "source")
+    target = store_factory(tmp_path / "target")
+    try:
+        seed(source, users=2, entries_each=3)
+        backup.export(store=source, path=tmp_path / "b")
+        backup.restore(store=target, path=tmp_path / "b")
+        for user in source.users.scan_all():
+            assert target.rollups.entry_count(user.user_id) == 3
+            restored = target.rollups.month_totals(user.user_id, ["2026-03"])
+            assert restored == source.rollups.month_totals(user.user_id, ["2026-03"])
+            assert restored[0].entries_by_day == {1: 3}
+    finally:
+        source.close()
+        target.close()
+
+
+def test_a_version_1_backup_gives_entries_their_utc_day(store: Store, tmp_path: Path) -> None:
+    """Entries had no `day` before schema version 2: their UTC date is the one known."""
+    user = make_user(time_zone="America/New_York")
+    store.users.add(user)
+    # 02:30 UTC on 2 March is 21:30 on 1 March in New York: the day a new entry would get.
+    late = make_entry(user_id=user.user_id, timestamp=datetime(2026, 3, 2, 2, 30, tzinfo=UTC))
+    store.entries.add(replace(late, day=date(2026, 3, 1)))
+    path = tmp_path / "b"
+    backup.export(store=store, path=path)
+    lines = (path / "records.jsonl").read_bytes().splitlines(keepends=True)
+    old = [line.replace(b'"day":"2026-03-01",', b"") for line in lines]
+    assert old != lines
+    (path / "records.jsonl").write_bytes(b"".join(old))
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["schemaVersion"] = 1
+    manifest["sha256"] = hashlib.sha256(b"".join(old)).hexdigest()
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    store.users.delete(user.user_id)
+
+    backup.restore(store=store, path=path)
+    restored = store.entries.get(user.user_id, late.entry_id)
+    assert restored is not None
+    assert restored.day == date(2026, 3, 2)
+    assert store.rollups.entry_count(user.user_id) == 1
+    (march,) = store.rollups.month_totals(user.user_id, ["2026-03"])
+    assert march.entries_by_day == {2: 1}

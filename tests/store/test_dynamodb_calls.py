@@ -1,7 +1,8 @@
 """DynamoDB calls per store method: the perf targets, counted with `CallCounter`.
 
-register, get_by_email, users.get, entries.add, a listing page and the throttle check
-are one call each; nothing but `users.scan_all` may Scan.
+register, get_by_email, users.get, entries.add (with its totals), a listing page, the
+throttle check and a stats read of months are one call each; nothing but
+`users.scan_all` may Scan.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from pathlib import Path
 import pytest
 
 from carbontrack.domain.models import Entry, Page, User
-from carbontrack.store.base import EntryRepository, FactorRepository, LoginThrottle, UserRepository
+from carbontrack.store.base import (
+    EntryRepository,
+    FactorRepository,
+    LoginThrottle,
+    RollupRepository,
+    UserRepository,
+)
 from carbontrack.store.dynamodb import DynamoStore
 from carbontrack.store.dynamodb.metrics import CallCounter
 from tests.backends import dynamodb_store
@@ -70,7 +77,14 @@ def test_user_update_reads_then_writes_once(dynamo: DynamoStore, user: User, ema
 def test_user_delete_then_purge(dynamo: DynamoStore, user: User) -> None:
     dynamo.entries.add_many([make_entry(user_id=user.user_id) for _ in range(30)])
     ops = _ops(dynamo, "users.delete", lambda: dynamo.users.delete(user.user_id))
-    assert ops == ["GetItem", "TransactWriteItems", "Query", "BatchWriteItem", "BatchWriteItem"]
+    entries = ["Query", "BatchWriteItem", "BatchWriteItem"]
+    totals = ["Query", "BatchWriteItem"]  # the month item and the count item
+    assert ops[: 2 + len(entries) + len(totals)] == [
+        "GetItem",
+        "TransactWriteItems",
+        *entries,
+        *totals,
+    ]
 
 
 def test_scan_all_and_put_many(dynamo: DynamoStore, user: User) -> None:
@@ -82,13 +96,18 @@ def test_scan_all_and_put_many(dynamo: DynamoStore, user: User) -> None:
 
 def test_entry_writes(dynamo: DynamoStore, user: User) -> None:
     entry = make_entry(user_id=user.user_id)
-    assert _ops(dynamo, "entries.add", lambda: dynamo.entries.add(entry)) == ["PutItem"]
+    # The entry, its month's totals and the count, in one transaction.
+    ops = _ops(dynamo, "entries.add", lambda: dynamo.entries.add(entry))
+    assert ops == ["TransactWriteItems"]
     assert _ops(
         dynamo, "entries.get", lambda: dynamo.entries.get(user.user_id, entry.entry_id)
     ) == ["Query"]
-    same_time = replace(entry, quantity=2.0)
-    ops = _ops(dynamo, "entries.update", lambda: dynamo.entries.update(same_time))
+    same_totals = replace(entry, note="only the note changes")
+    ops = _ops(dynamo, "entries.update", lambda: dynamo.entries.update(same_totals))
     assert ops == ["Query", "PutItem"]
+    more_kg = replace(entry, quantity=2.0, co2e_kg=5.0)
+    ops = _ops(dynamo, "entries.update", lambda: dynamo.entries.update(more_kg))
+    assert ops == ["Query", "TransactWriteItems"]
     moved = replace(entry, timestamp=entry.timestamp + timedelta(hours=1))
     assert _ops(dynamo, "entries.update", lambda: dynamo.entries.update(moved)) == [
         "Query",
@@ -97,13 +116,13 @@ def test_entry_writes(dynamo: DynamoStore, user: User) -> None:
     ops = _ops(
         dynamo, "entries.delete", lambda: dynamo.entries.delete(user.user_id, entry.entry_id)
     )
-    assert ops == ["Query", "DeleteItem"]
+    assert ops == ["Query", "TransactWriteItems"]
 
 
 def test_entry_batches(dynamo: DynamoStore, user: User) -> None:
     batch = [make_entry(user_id=user.user_id) for _ in range(150)]
     ops = _ops(dynamo, "entries.add_many", lambda: dynamo.entries.add_many(batch))
-    assert ops == ["TransactWriteItems"] * 2  # 100 per transaction
+    assert ops == ["TransactWriteItems"] * 2  # 98 entries + 1 month + the count per transaction
     restore = [make_entry(user_id=user.user_id) for _ in range(30)]
     ops = _ops(dynamo, "entries.put_many", lambda: dynamo.entries.put_many(restore))
     assert ops == ["BatchWriteItem"] * 2  # 25 per batch
@@ -182,7 +201,7 @@ def test_capacity_is_reported(dynamo: DynamoStore, user: User) -> None:
     with CallCounter(dynamo.client) as calls:
         dynamo.users.get(user.user_id)
         dynamo.entries.add(make_entry(user_id=user.user_id))
-    assert calls.counts() == {"GetItem": 1, "PutItem": 1}
+    assert calls.counts() == {"GetItem": 1, "TransactWriteItems": 1}
     assert calls.capacity_units > 0
 
 
@@ -205,6 +224,9 @@ def test_no_method_but_scan_all_scans(dynamo: DynamoStore) -> None:
         "entries.list_for_user": lambda: dynamo.entries.list_for_user(user.user_id),
         "entries.put_many": lambda: dynamo.entries.put_many([entry]),
         "entries.delete": lambda: dynamo.entries.delete(user.user_id, entry.entry_id),
+        "rollups.month_totals": lambda: dynamo.rollups.month_totals(user.user_id, ["2026-03"]),
+        "rollups.entry_count": lambda: dynamo.rollups.entry_count(user.user_id),
+        "rollups.rebuild": lambda: dynamo.rollups.rebuild(user.user_id),
         "factors.replace_dataset": lambda: dynamo.factors.replace_dataset(dataset, [factor]),
         "factors.datasets": dynamo.factors.datasets,
         "factors.get": lambda: dynamo.factors.get(factor.factor_id),
@@ -225,6 +247,7 @@ def _protocol_methods() -> set[str]:
     repositories = {
         "users": UserRepository,
         "entries": EntryRepository,
+        "rollups": RollupRepository,
         "factors": FactorRepository,
         "login_throttle": LoginThrottle,
     }
@@ -234,3 +257,14 @@ def _protocol_methods() -> set[str]:
         for name in vars(protocol)
         if not name.startswith("_")
     }
+
+
+def test_rollup_reads(dynamo: DynamoStore, user: User) -> None:
+    dynamo.entries.add_many([make_entry(user_id=user.user_id) for _ in range(5)])
+    months = [f"{year}-{month:02d}" for year in (2025, 2026) for month in range(1, 13)]
+    ops = _ops(
+        dynamo, "rollups.month_totals", lambda: dynamo.rollups.month_totals(user.user_id, months)
+    )
+    assert ops == ["BatchGetItem"]
+    ops = _ops(dynamo, "rollups.entry_count", lambda: dynamo.rollups.entry_count(user.user_id))
+    assert ops == ["GetItem"]

@@ -139,9 +139,14 @@ def test_a_failed_import_chunk_removes_the_chunks_written_before(dynamo: DynamoS
     batch[230] = replace(existing, quantity=1.0)  # clashes in the third transaction
     with CallCounter(dynamo.client) as calls, pytest.raises(AlreadyExists):
         dynamo.entries.add_many(batch)
-    assert calls.operations[:3] == ["TransactWriteItems"] * 3
-    assert calls.counts()["BatchWriteItem"] == 8  # 200 compensating deletes, 25 at a time
+    # Three imports of 98 entries + their month + the count; the third fails, then two
+    # transactions delete the first two chunks and subtract them from the totals.
+    assert calls.operations == ["TransactWriteItems"] * 5
     assert dynamo.entries.list_for_user(user.user_id, limit=500).items == [existing]
+    assert dynamo.rollups.entry_count(user.user_id) == 1
+    (march,) = dynamo.rollups.month_totals(user.user_id, ["2026-03"])
+    assert march.entries_by_day == {31: 1}
+    assert march.co2e_kg_by_day == {31: {"transport": existing.co2e_kg}}
 
 
 def test_listing_bounds_that_leave_nothing_make_no_call(dynamo: DynamoStore) -> None:

@@ -24,9 +24,9 @@ pytestmark = pytest.mark.usefixtures("aws_moto")
 PREFIX = "tables-test-"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def client(aws_moto: None) -> DynamoDBClient:
-    """One client, and the tables created once, for this module's read-only checks."""
+    """A client and freshly created tables (moto is emptied after every test)."""
     made: DynamoDBClient = boto3.client("dynamodb", region_name=AWS_REGION)
     create_tables(made, PREFIX)
     return made
@@ -54,8 +54,12 @@ def test_every_declared_table_exists_with_its_keys(client: DynamoDBClient) -> No
     expected = {
         "users": [("userId", "HASH")],
         "entries": [("userId", "HASH"), ("timestamp", "RANGE")],
+        "rollups": [("userId", "HASH"), ("month", "RANGE")],
         "goals": [("userId", "HASH"), ("goalId", "RANGE")],
         "achievements": [("userId", "HASH"), ("achievementId", "RANGE")],
+        "actions": [("userId", "HASH"), ("actionId", "RANGE")],
+        "teams": [("teamId", "HASH")],
+        "team-members": [("teamId", "HASH"), ("userId", "RANGE")],
         "reasoning-cache": [("cacheKey", "HASH")],
         "emission-factors": [("factorId", "HASH")],
     }

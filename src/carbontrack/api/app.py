@@ -12,7 +12,18 @@ from fastapi_offline import FastAPIOffline
 from carbontrack import __version__
 from carbontrack.api import errors
 from carbontrack.api.limits import BodySizeLimit
-from carbontrack.api.routes import auth, entries, factors, health, profile
+from carbontrack.api.routes import (
+    achievements,
+    auth,
+    entries,
+    factors,
+    goals,
+    health,
+    profile,
+    recommendations,
+    stats,
+    teams,
+)
 from carbontrack.datasets import load_catalogue
 from carbontrack.services.factors import sync_catalogue
 from carbontrack.settings import Settings
@@ -38,7 +49,18 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     errors.install(app)
-    for router in (health.router, auth.router, profile.router, factors.router, entries.router):
+    for router in (
+        health.router,
+        auth.router,
+        profile.router,
+        factors.router,
+        entries.router,
+        goals.router,
+        teams.router,
+        achievements.router,
+        recommendations.router,
+        stats.router,
+    ):
         app.include_router(router)
     app.include_router(pages.router)
     app.add_middleware(

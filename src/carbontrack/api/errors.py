@@ -13,6 +13,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.AlreadyExists: 409,
     errors.InvalidInput: 422,
     errors.InvalidCredentials: 401,
+    errors.Forbidden: 403,
     errors.TooManyAttempts: 429,
     errors.PayloadTooLarge: 413,
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Self
 from zoneinfo import available_timezones
 
@@ -172,6 +172,7 @@ class EntryOut(Body):
     entry_id: str
     user_id: str
     timestamp: datetime
+    day: date
     category: str
     activity: str
     quantity: float

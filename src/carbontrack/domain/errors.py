@@ -32,6 +32,10 @@ class UnitMismatch(InvalidInput):
     """A unit of the wrong dimension for the factor (litres for a km factor)."""
 
 
+class Forbidden(DomainError):
+    """The caller may see the thing but lacks the role to do this (a member promoting itself)."""
+
+
 class InvalidCredentials(DomainError):
     """Unknown email, wrong password, or a token that is bad, expired or revoked."""
 

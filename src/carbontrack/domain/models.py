@@ -6,7 +6,7 @@ Units live in the names (`co2e_kg`, `co2e_kg_per_unit`); every datetime is timez
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -85,6 +85,7 @@ class Entry:
     entry_id: str
     user_id: str
     timestamp: datetime  # when the activity happened, UTC
+    day: date  # the local calendar day of `timestamp` in the user's time zone when logged
     category: str
     activity: str
     quantity: float
@@ -102,3 +103,79 @@ class Page(Generic[T]):
 
     items: list[T] = field(default_factory=list)
     next_cursor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthTotals:
+    """One user's kg CO2e in one local calendar month, kept by the store on every entry write.
+
+    Days are the entries' local calendar days (`Entry.day`); a month with no entries has
+    empty mappings.
+    """
+
+    month: str  # "YYYY-MM"
+    co2e_kg_by_day: dict[int, dict[str, float]] = field(default_factory=dict)  # day -> cat -> kg
+    entries_by_day: dict[int, int] = field(default_factory=dict)  # day -> number of entries
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A reduction or budget target over a repeating period, for a user or a team.
+
+    `owner_id` is a user id, or "TEAM#<teamId>" for a team goal. A reduction goal keeps the
+    baseline it was measured against (fixed when the goal is set), so progress never shifts.
+    """
+
+    goal_id: str
+    owner_id: str
+    kind: str  # "reduction" | "budget"
+    period: str  # "week" | "month" | "year"
+    start_date: date
+    created_at: datetime
+    category: str | None = None  # None: the whole footprint
+    target_reduction_percent: float | None = None  # reduction goals
+    target_co2e_kg: float | None = None  # budget goals: kg CO2e per period
+    baseline_co2e_kg: float | None = None  # reduction goals: mean of the 3 periods before start
+    team_scope: str | None = None  # team goals: "total" | "per_member"
+    achieved_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """A group that tracks its footprint together; members join with a code."""
+
+    team_id: str
+    name: str
+    created_at: datetime
+    join_code: str
+    join_code_expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """A user's place in a team. `display_name` is copied at join time for leaderboards."""
+
+    team_id: str
+    user_id: str
+    role: str  # "owner" | "admin" | "member"
+    joined_at: datetime
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    """An achievement a user earned; a user earns each achievement at most once."""
+
+    user_id: str
+    achievement_id: str
+    earned_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActionCommitment:
+    """A reduction action a user committed to, and when they completed it."""
+
+    user_id: str
+    action_id: str
+    committed_at: datetime
+    completed_at: datetime | None = None

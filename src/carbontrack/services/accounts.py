@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from carbontrack.domain.errors import InvalidCredentials, InvalidInput, TooManyAttempts
 from carbontrack.domain.models import User
-from carbontrack.services import security
+from carbontrack.services import security, teams
 from carbontrack.settings import Settings
 from carbontrack.store.base import Store
 
@@ -107,5 +107,6 @@ def change_password(*, store: Store, user: User, current_password: str, new_pass
 
 
 def delete_account(*, store: Store, user: User) -> None:
-    """Remove the account and all its data."""
+    """Remove the account and all its data; teams it owns pass to a successor first."""
+    teams.hand_over_teams(store=store, user=user)
     store.users.delete(user.user_id)

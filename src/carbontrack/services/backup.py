@@ -7,7 +7,8 @@ data backed up from SQLite or DynamoDB gives byte-identical files.
 
 Restore checks everything before it writes anything: manifest, checksum, every line, every
 record type and the counts. Records are then written in batches with upserts, so a restore
-that stops half way can be finished by running it again with `force=True`.
+that stops half way can be finished by running it again with `force=True`. Per-user totals
+are not in the backup: the restore recomputes them from the entries at the end.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from carbontrack.domain.models import Entry, User
 from carbontrack.store.base import Store
 
 FORMAT = "carbontrack-backup"
-SCHEMA_VERSION = 1
+# 2: entries carry `day`. Version 1 is still read: its entries get their UTC date.
+SCHEMA_VERSION = 2
 RECORDS_FILE = "records.jsonl"
 MANIFEST_FILE = "manifest.json"
 RECORD_TYPES = ("user", "entry")
@@ -170,7 +172,7 @@ def verify(path: Path) -> dict[str, Any]:
     user_ids: set[str] = set()
     for number, line in _lines(path):
         digest.update(line)
-        kind, record = decode_record(line, number=number)
+        kind, record = decode_record(line, number=number, version=manifest["schemaVersion"])
         counts[kind] += 1
         if isinstance(record, User):
             user_ids.add(record.user_id)
@@ -193,14 +195,18 @@ def restore(
         raise InvalidBackup("the target store is not empty; use force to restore into it")
     total = sum(manifest["counts"].values())
     written = 0
+    restored_users: list[str] = []
     try:
-        for kind, batch in _batches(path):
+        for kind, batch in _batches(path, version=manifest["schemaVersion"]):
             if kind == "user":
                 store.users.put_many(batch)  # type: ignore[arg-type]
+                restored_users += [record.user_id for record in batch]
             else:
                 store.entries.put_many(batch)  # type: ignore[arg-type]
             written += len(batch)
             progress(len(batch))
+        for user_id in restored_users:  # entries were restored as they were: no totals yet
+            store.rollups.rebuild(user_id)
     except DomainError as exc:
         raise RestoreIncomplete(
             f"restore stopped after {written} of {total} records ({exc.message}); the target "
@@ -211,10 +217,10 @@ def restore(
     return {kind: manifest["counts"].get(kind, 0) for kind in RECORD_TYPES}
 
 
-def _batches(path: Path) -> Iterator[tuple[str, list[User | Entry]]]:
+def _batches(path: Path, *, version: int) -> Iterator[tuple[str, list[User | Entry]]]:
     kind_of_batch, batch = "", list[User | Entry]()
     for number, line in _lines(path):
-        kind, record = decode_record(line, number=number)
+        kind, record = decode_record(line, number=number, version=version)
         if batch and (kind != kind_of_batch or len(batch) >= BATCH):
             yield kind_of_batch, batch
             batch = []
@@ -235,8 +241,12 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
         raise InvalidBackup(f"no {RECORDS_FILE} in {path}") from None
 
 
-def decode_record(line: bytes, *, number: int) -> tuple[str, User | Entry]:
+def decode_record(
+    line: bytes, *, number: int, version: int = SCHEMA_VERSION
+) -> tuple[str, User | Entry]:
     """Parse and type-check one record line (strict JSON: no silent coercion)."""
+    if version < 2:
+        line = _with_day(line)
     try:
         record = _RECORD.validate_json(line, strict=True)
     except ValidationError as exc:
@@ -247,6 +257,20 @@ def decode_record(line: bytes, *, number: int) -> tuple[str, User | Entry]:
     if any(t.tzinfo is None for t in _times(record.data)):
         raise InvalidBackup(f"line {number}: a datetime has no time zone")
     return record.type, record.data
+
+
+def _with_day(line: bytes) -> bytes:
+    """A version-1 entry line with the `day` of version 2: the UTC date, the only one known."""
+    try:
+        record = json.loads(line)
+        data = record["data"]
+        if record["type"] == "entry" and "day" not in data:
+            timestamp = datetime.fromisoformat(data["timestamp"])
+            data["day"] = timestamp.astimezone(UTC).date().isoformat()
+            return json.dumps(record).encode() + b"\n"
+    except (ValueError, KeyError, TypeError):
+        pass  # the strict validation that follows says what is wrong with the line
+    return line
 
 
 def _times(record: User | Entry) -> list[datetime]:

@@ -6,10 +6,10 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from carbontrack.domain import footprint
+from carbontrack.domain import footprint, periods
 from carbontrack.domain.errors import NotFound
 from carbontrack.domain.models import Entry, Factor, Page, User
-from carbontrack.services import factors
+from carbontrack.services import achievements, factors
 from carbontrack.store.base import Store
 
 MAX_NOTE_CHARS = 500
@@ -66,6 +66,7 @@ def new_entry(
         entry_id=entry_id or str(uuid.uuid4()),
         user_id=user.user_id,
         timestamp=timestamp,
+        day=periods.local_day(timestamp, user.time_zone),
         category=factor.category,
         activity=factor.activity,
         quantity=data.quantity,
@@ -82,6 +83,7 @@ def create_entry(*, store: Store, user: User, data: EntryInput) -> Entry:
     """Log one activity."""
     entry = build_entry(store=store, user=user, data=data, now=datetime.now(UTC))
     store.entries.add(entry)
+    achievements.on_entry_written(store=store, user=user, now=entry.created_at)
     return entry
 
 
@@ -119,7 +121,8 @@ def update_entry(*, store: Store, user: User, entry_id: str, patch: EntryPatch) 
     if patch.timestamp is not None:
         timestamp = patch.timestamp.astimezone(UTC)
         footprint.check_timestamp(timestamp, now=now)
-        updated = replace(updated, timestamp=timestamp)
+        day = periods.local_day(timestamp, user.time_zone)
+        updated = replace(updated, timestamp=timestamp, day=day)
     if patch.factor_id is not None or patch.quantity is not None or patch.unit is not None:
         # A note or date change keeps the recorded factor: the footprint of an old
         # entry must not drift because the profile country or catalogue changed.
@@ -133,7 +136,11 @@ def update_entry(*, store: Store, user: User, entry_id: str, patch: EntryPatch) 
             note=note,
         )
         rebuilt = build_entry(store=store, user=user, data=data, now=now)
-        updated = replace(rebuilt, entry_id=current.entry_id, created_at=current.created_at)
+        # Only a new timestamp moves the entry to another day: a changed profile time
+        # zone must not move existing entries between days.
+        updated = replace(
+            rebuilt, entry_id=current.entry_id, created_at=current.created_at, day=updated.day
+        )
     store.entries.update(updated)
     return updated
 

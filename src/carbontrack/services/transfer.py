@@ -2,7 +2,8 @@
 
 Import accepts exactly what export produces. It uses the concrete `factorId` of each row
 (not the factor that was asked for), so an export imported again gives the same co2eKg.
-Extra columns are ignored; `co2eKg` is always recomputed, never trusted from the file.
+Extra columns are ignored; `co2eKg` and `day` (the local calendar day of the activity in
+the user's time zone) are always recomputed, never trusted from the file.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from datetime import UTC, datetime
 
 from carbontrack.domain.errors import AlreadyExists, DomainError, InvalidInput, InvalidRows
 from carbontrack.domain.models import Entry, Factor, User
-from carbontrack.services import factors
+from carbontrack.services import achievements, factors
 from carbontrack.services.entries import MAX_NOTE_CHARS, EntryInput, new_entry
 from carbontrack.store.base import Store
 
 COLUMNS = (
     "entryId",
     "timestamp",
+    "day",
     "category",
     "activity",
     "quantity",
@@ -63,6 +65,7 @@ def _row(entry: Entry) -> tuple[object, ...]:
     return (
         entry.entry_id,
         timestamp,
+        entry.day.isoformat(),
         entry.category,
         entry.activity,
         repr(entry.quantity),
@@ -110,6 +113,7 @@ def import_csv(*, store: Store, user: User, text: str) -> int:
             "some entries in this file already exist (was it imported before?); "
             "nothing was imported"
         ) from None
+    achievements.on_entry_written(store=store, user=user, now=now)
     return len(entries)
 
 

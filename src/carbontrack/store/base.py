@@ -13,7 +13,19 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from carbontrack.domain.models import Dataset, Entry, Factor, Page, User
+from carbontrack.domain.models import (
+    ActionCommitment,
+    Award,
+    Dataset,
+    Entry,
+    Factor,
+    Goal,
+    Membership,
+    MonthTotals,
+    Page,
+    Team,
+    User,
+)
 
 
 class UserRepository(Protocol):
@@ -105,6 +117,94 @@ class EntryRepository(Protocol):
         ...
 
 
+class RollupRepository(Protocol):
+    """Per-user totals by local month, day and category, maintained by every entry write.
+
+    Entry writes (add, add_many, update, delete, users.delete) keep these up to date in the
+    same transaction, so reading them never needs a user's history.
+    """
+
+    def month_totals(self, user_id: str, months: Sequence[str]) -> list[MonthTotals]:
+        """Totals of the given months ("YYYY-MM"), in the order asked; one read for up to 100."""
+        ...
+
+    def entry_count(self, user_id: str) -> int:
+        """How many entries the user has ever had and still has (one read)."""
+        ...
+
+    def rebuild(self, user_id: str) -> None:
+        """Recompute a user's totals from their entries (after a restore)."""
+        ...
+
+
+class GoalRepository(Protocol):
+    """Goals of a user, or of a team (owner_id "TEAM#<teamId>")."""
+
+    def add(self, goal: Goal) -> None: ...
+
+    def get(self, owner_id: str, goal_id: str) -> Goal | None: ...
+
+    def list_for_owner(self, owner_id: str) -> list[Goal]: ...
+
+    def update(self, goal: Goal) -> None:
+        """`NotFound` if absent."""
+        ...
+
+    def delete(self, owner_id: str, goal_id: str) -> None:
+        """`NotFound` if absent."""
+        ...
+
+
+class TeamRepository(Protocol):
+    def create(self, team: Team, owner: Membership) -> None:
+        """Create a team and its owner's membership in one atomic step."""
+        ...
+
+    def get(self, team_id: str) -> Team | None: ...
+
+    def update(self, team: Team) -> None: ...
+
+    def delete(self, team_id: str) -> None:
+        """Remove the team, its members and its goals."""
+        ...
+
+    def membership(self, team_id: str, user_id: str) -> Membership | None: ...
+
+    def members(self, team_id: str) -> list[Membership]: ...
+
+    def teams_of(self, user_id: str) -> list[Membership]:
+        """The user's memberships (a Query on the userId index on DynamoDB)."""
+        ...
+
+    def add_member(self, membership: Membership) -> None:
+        """`AlreadyExists` if the user is a member already."""
+        ...
+
+    def update_member(self, membership: Membership) -> None: ...
+
+    def remove_member(self, team_id: str, user_id: str) -> None:
+        """`NotFound` if the user is not a member."""
+        ...
+
+
+class AchievementRepository(Protocol):
+    def award(self, award: Award) -> bool:
+        """Record an achievement; False (and nothing changes) if the user has it already."""
+        ...
+
+    def list_for_user(self, user_id: str) -> list[Award]: ...
+
+
+class ActionRepository(Protocol):
+    def put(self, commitment: ActionCommitment) -> None:
+        """Create or replace the user's commitment to one action."""
+        ...
+
+    def get(self, user_id: str, action_id: str) -> ActionCommitment | None: ...
+
+    def list_for_user(self, user_id: str) -> list[ActionCommitment]: ...
+
+
 class FactorRepository(Protocol):
     def replace_dataset(self, dataset: Dataset, factors: Sequence[Factor]) -> None:
         """Load (or reload) one dataset and all its factors.
@@ -143,6 +243,11 @@ class Store(Protocol):
     backend: str
     users: UserRepository
     entries: EntryRepository
+    rollups: RollupRepository
+    goals: GoalRepository
+    teams: TeamRepository
+    achievements: AchievementRepository
+    actions: ActionRepository
     factors: FactorRepository
     login_throttle: LoginThrottle
 

@@ -12,11 +12,36 @@ from typing import TYPE_CHECKING
 import boto3
 from botocore.config import Config
 
-from carbontrack.store.base import EntryRepository, FactorRepository, LoginThrottle, UserRepository
+from carbontrack.store.base import (
+    AchievementRepository,
+    ActionRepository,
+    EntryRepository,
+    FactorRepository,
+    GoalRepository,
+    LoginThrottle,
+    RollupRepository,
+    TeamRepository,
+    UserRepository,
+)
+from carbontrack.store.dynamodb.achievements import DynamoAchievements, DynamoActions
 from carbontrack.store.dynamodb.entries import DynamoEntries
 from carbontrack.store.dynamodb.errors import DynamoStoreError
 from carbontrack.store.dynamodb.factors import DynamoFactors
-from carbontrack.store.dynamodb.tables import DEFAULT_PREFIX, EMISSION_FACTORS, ENTRIES, USERS
+from carbontrack.store.dynamodb.goals import DynamoGoals
+from carbontrack.store.dynamodb.rollups import DynamoRollups
+from carbontrack.store.dynamodb.tables import (
+    ACHIEVEMENTS,
+    ACTIONS,
+    DEFAULT_PREFIX,
+    EMISSION_FACTORS,
+    ENTRIES,
+    GOALS,
+    ROLLUPS,
+    TEAM_MEMBERS,
+    TEAMS,
+    USERS,
+)
+from carbontrack.store.dynamodb.teams import DynamoTeams
 from carbontrack.store.dynamodb.throttle import DynamoLoginThrottle
 from carbontrack.store.dynamodb.users import DynamoUsers
 
@@ -60,11 +85,34 @@ class DynamoStore:
         users_table, entries_table = USERS.name(prefix), ENTRIES.name(prefix)
         # Annotated with the Protocols so mypy checks each repository against them.
         self.users: UserRepository = DynamoUsers(
-            client, table=users_table, entries_table=entries_table
+            client,
+            table=users_table,
+            entries_table=entries_table,
+            team_members_table=TEAM_MEMBERS.name(prefix),
+            rollups_table=ROLLUPS.name(prefix),
+            goals_table=GOALS.name(prefix),
+            achievements_table=ACHIEVEMENTS.name(prefix),
+            actions_table=ACTIONS.name(prefix),
         )
-        self.entries: EntryRepository = DynamoEntries(client, table=entries_table)
+        self.entries: EntryRepository = DynamoEntries(
+            client, table=entries_table, rollups_table=ROLLUPS.name(prefix)
+        )
+        self.rollups: RollupRepository = DynamoRollups(
+            client, table=ROLLUPS.name(prefix), entries_table=entries_table
+        )
         self.factors: FactorRepository = DynamoFactors(client, table=EMISSION_FACTORS.name(prefix))
+        self.goals: GoalRepository = DynamoGoals(client, table=GOALS.name(prefix))
         self.login_throttle: LoginThrottle = DynamoLoginThrottle(client, table=users_table)
+        self.achievements: AchievementRepository = DynamoAchievements(
+            client, table=ACHIEVEMENTS.name(prefix)
+        )
+        self.actions: ActionRepository = DynamoActions(client, table=ACTIONS.name(prefix))
+        self.teams: TeamRepository = DynamoTeams(
+            client,
+            table=TEAMS.name(prefix),
+            members_table=TEAM_MEMBERS.name(prefix),
+            goals_table=GOALS.name(prefix),
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DynamoStore:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import decimal
 import math
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -164,6 +164,7 @@ def entry_item(entry: Entry) -> Item:
             "userId": entry.user_id,
             "timestamp": entry_sort_key(entry),
             "entryId": entry.entry_id,
+            "day": entry.day.isoformat(),
             "category": entry.category,
             "activity": entry.activity,
             "quantity": entry.quantity,
@@ -200,10 +201,13 @@ def entry_from(item: Mapping[str, AttributeValueTypeDef]) -> Entry:
         requested_factor_id=f.get("requestedFactorId"),
         resolution=tuple(f["resolution"]),
     )
+    timestamp = parse_time(v["timestamp"].partition("#")[0])
     return Entry(
         entry_id=v["entryId"],
         user_id=v["userId"],
-        timestamp=parse_time(v["timestamp"].partition("#")[0]),
+        timestamp=timestamp,
+        # Items written before entries had a day: their UTC date, the only day known.
+        day=date.fromisoformat(v["day"]) if "day" in v else timestamp.date(),
         category=v["category"],
         activity=v["activity"],
         quantity=float(v["quantity"]),

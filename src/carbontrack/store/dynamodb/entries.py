@@ -18,13 +18,8 @@ from botocore.exceptions import ClientError
 from carbontrack.domain.errors import AlreadyExists, InvalidInput, NotFound
 from carbontrack.domain.models import Entry, Page
 from carbontrack.store.cursor import decode_cursor, encode_cursor
-from carbontrack.store.dynamodb import codec
-from carbontrack.store.dynamodb.batch import (
-    MAX_TRANSACTION,
-    batch_write,
-    chunks,
-    transact_write,
-)
+from carbontrack.store.dynamodb import codec, rollups, writes
+from carbontrack.store.dynamodb.batch import batch_write, transact_write
 from carbontrack.store.dynamodb.errors import (
     CONDITION_FAILED,
     DynamoStoreError,
@@ -52,40 +47,44 @@ _LATEST = "~"
 # With a category filter a Query may return fewer matches than it read; each further
 # Query of the same page reads twice as many items, up to this many.
 _MAX_READ = 1000
-_NEW = "attribute_not_exists(userId)"
-_EXISTS = "attribute_exists(userId)"
 _TS = {"#ts": "timestamp"}  # a reserved word in expressions
+_ATTEMPTS = 3  # reads of an entry that another write keeps changing
 
 
 class DynamoEntries:
-    """`EntryRepository` over the entries table."""
+    """`EntryRepository` over the entries table; every write also updates the rollups table."""
 
-    def __init__(self, client: DynamoDBClient, *, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, *, table: str, rollups_table: str) -> None:
         self._client = client
         self._table = table
+        self._rollups = rollups_table
 
     @translated
     def add(self, entry: Entry) -> None:
-        """Insert one entry (one conditional PutItem); `AlreadyExists` if its key is taken."""
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=codec.entry_item(entry),
-                ConditionExpression=_NEW,
-                ReturnConsumedCapacity="TOTAL",
-            )
-        except ClientError as exc:
-            if is_condition_failed(exc):
-                raise AlreadyExists("entry already exists", field="entry_id") from None
-            raise
+        """Insert one entry and add it to its user's totals: one TransactWriteItems.
+
+        `AlreadyExists` if its key is taken.
+        """
+        deltas = rollups.Deltas(added=[rollups.contribution(entry)])
+        actions = [
+            writes.put(self._table, codec.entry_item(entry), writes.NEW),
+            *self._totals(entry, deltas),
+        ]
+        codes = transact_write(self._client, actions)
+        if codes is None:
+            return
+        if codes[0] == CONDITION_FAILED:
+            raise AlreadyExists("entry already exists", field="entry_id")
+        raise DynamoStoreError(f"entry write was cancelled: {codes}")
 
     @translated
     def add_many(self, entries: Sequence[Entry]) -> None:
         """Insert all entries of one user, or none (see `docs/storage.md`).
 
-        Transactions of 100; if a later one fails, the ones already written are deleted
-        again before the error is raised: all-or-nothing to the caller, but not isolated
-        (a concurrent reader may briefly see the first chunks).
+        Transactions of up to 100 actions: entries plus one ADD per month they touch
+        and one on the count. If a later one fails, the ones already written are deleted
+        and subtracted again before the error is raised: all-or-nothing to the caller, but
+        not isolated (a concurrent reader may briefly see the first chunks).
         """
         if not entries:
             return
@@ -94,21 +93,19 @@ class DynamoEntries:
         if len({entry.entry_id for entry in entries}) < len(entries):
             raise AlreadyExists("entry already exists", field="entry_id")
         items = [codec.entry_item(entry) for entry in entries]  # every check before any write
-        written: list[Item] = []
+        written: list[Sequence[int]] = []
         try:
-            for chunk in chunks(items, MAX_TRANSACTION):
-                actions: list[TransactWriteItemTypeDef] = [
-                    {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": _NEW}}
-                    for item in chunk
-                ]
-                codes = transact_write(self._client, actions)
-                if codes is not None and CONDITION_FAILED in codes:
+            for chunk in writes.chunks(entries):
+                deltas = rollups.Deltas(added=(rollups.contribution(entries[i]) for i in chunk))
+                actions = [writes.put(self._table, items[i], writes.NEW) for i in chunk]
+                codes = transact_write(self._client, [*actions, *self._totals(entries[0], deltas)])
+                if codes is not None and CONDITION_FAILED in codes[: len(chunk)]:
                     raise AlreadyExists("entry already exists", field="entry_id")
                 if codes is not None:
                     raise DynamoStoreError(f"import was cancelled: {codes}")
-                written += chunk
+                written.append(chunk)
         except Exception:
-            self._delete_keys(written)  # compensation: leave nothing behind
+            self._undo(entries, items, written)  # compensation: leave nothing behind
             raise
 
     @translated
@@ -116,7 +113,8 @@ class DynamoEntries:
         """Write entries as given, replacing same keys (restore): BatchWriteItem, retried.
 
         Not atomic, but repeating it converges. An entry is replaced when its user,
-        timestamp and id match; restore into an empty table.
+        timestamp and id match; restore into an empty table. Totals are not touched: the
+        restore rebuilds them (`rollups.rebuild`) afterwards.
         """
         items = {}
         for entry in entries:  # one batch may not name a key twice: the last one wins
@@ -134,53 +132,60 @@ class DynamoEntries:
     def update(self, entry: Entry) -> None:
         """Replace an entry (all but its keys and created_at); `NotFound` if absent.
 
-        Same time: one conditional PutItem. New time: a transaction deleting the old
-        key and putting the new one.
+        LSI Query, then: same time and same totals, one conditional PutItem; otherwise one
+        transaction (delete the old key and put the new one if the time moved, and ADD
+        the difference to the totals). The write is conditional on the entry's amount,
+        category and day being what was read, so the difference is exact; if another
+        write got there first, read again.
         """
-        current = self._find(entry.user_id, entry.entry_id)
-        if current is None:
-            raise NotFound("entry not found", field="entry_id")
-        created_at = codec.entry_from(current).created_at
-        item = codec.entry_item(replace(entry, created_at=created_at))
-        if item["timestamp"] == current["timestamp"]:
-            self._replace(item)
-            return
-        actions: list[TransactWriteItemTypeDef] = [
-            {
-                "Delete": {
-                    "TableName": self._table,
-                    "Key": {"userId": current["userId"], "timestamp": current["timestamp"]},
-                    "ConditionExpression": _EXISTS,
-                }
-            },
-            {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": _NEW}},
-        ]
-        codes = transact_write(self._client, actions)
-        if codes is None:
-            return
-        if codes[0] == CONDITION_FAILED:
-            raise NotFound("entry not found", field="entry_id")
-        if codes[1] == CONDITION_FAILED:
-            raise AlreadyExists("entry already exists", field="entry_id")
-        raise DynamoStoreError(f"entry update was cancelled: {codes}")
+        for _ in range(_ATTEMPTS):
+            current = self._find(entry.user_id, entry.entry_id)
+            if current is None:
+                raise NotFound("entry not found", field="entry_id")
+            created_at = codec.entry_from(current).created_at
+            item = codec.entry_item(replace(entry, created_at=created_at))
+            deltas = rollups.Deltas(
+                added=[rollups.contribution(entry)], removed=[rollups.item_contribution(current)]
+            )
+            totals = self._totals(entry, deltas)
+            moved = item["timestamp"] != current["timestamp"]
+            if not moved and not totals:
+                if self._replace(item, current):
+                    return
+                continue
+            actions = [writes.put(self._table, item, *writes.unchanged(current))]
+            if moved:
+                actions = [
+                    writes.delete(self._table, current),
+                    writes.put(self._table, item, writes.NEW),
+                ]
+            codes = transact_write(self._client, [*actions, *totals])
+            if codes is None:
+                return
+            if moved and codes[1] == CONDITION_FAILED:
+                raise AlreadyExists("entry already exists", field="entry_id")
+            if codes[0] != CONDITION_FAILED:
+                raise DynamoStoreError(f"entry update was cancelled: {codes}")
+        raise DynamoStoreError("the entry kept changing during the update")
 
     @translated
     def delete(self, user_id: str, entry_id: str) -> None:
-        """Delete one entry of one user (LSI Query + DeleteItem); `NotFound` if absent."""
-        current = self._find(user_id, entry_id)
-        if current is None:
-            raise NotFound("entry not found", field="entry_id")
-        try:
-            self._client.delete_item(
-                TableName=self._table,
-                Key={"userId": current["userId"], "timestamp": current["timestamp"]},
-                ConditionExpression=_EXISTS,
-                ReturnConsumedCapacity="TOTAL",
-            )
-        except ClientError as exc:
-            if is_condition_failed(exc):
-                raise NotFound("entry not found", field="entry_id") from None
-            raise
+        """Delete one entry of one user and subtract it from the totals; `NotFound` if absent.
+
+        LSI Query, then one transaction, conditional on the entry being as read.
+        """
+        for _ in range(_ATTEMPTS):
+            current = self._find(user_id, entry_id)
+            if current is None:
+                raise NotFound("entry not found", field="entry_id")
+            deltas = rollups.Deltas(removed=[rollups.item_contribution(current)])
+            totals = rollups.update_actions(self._rollups, user_id, deltas)
+            codes = transact_write(self._client, [writes.delete(self._table, current), *totals])
+            if codes is None:
+                return
+            if codes[0] != CONDITION_FAILED:
+                raise DynamoStoreError(f"entry delete was cancelled: {codes}")
+        raise DynamoStoreError("the entry kept changing during the delete")
 
     @translated
     def list_for_user(
@@ -246,25 +251,37 @@ class DynamoEntries:
         items = response["Items"]
         return items[0] if items else None
 
-    def _replace(self, item: Item) -> None:
+    def _replace(self, item: Item, current: Item) -> bool:
+        """Put `item` over `current` if it is still as read; False if it changed or went."""
+        condition, values = writes.unchanged(current)
         try:
             self._client.put_item(
                 TableName=self._table,
                 Item=item,
-                ConditionExpression=_EXISTS,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=writes.DAY,
+                ExpressionAttributeValues=values,
                 ReturnConsumedCapacity="TOTAL",
             )
         except ClientError as exc:
             if is_condition_failed(exc):
-                raise NotFound("entry not found", field="entry_id") from None
+                return False
             raise
+        return True
 
-    def _delete_keys(self, items: Sequence[Item]) -> None:
-        deletes: list[WriteRequestTypeDef] = [
-            {"DeleteRequest": {"Key": {"userId": i["userId"], "timestamp": i["timestamp"]}}}
-            for i in items
-        ]
-        batch_write(self._client, self._table, deletes)
+    def _totals(self, entry: Entry, deltas: rollups.Deltas) -> list[TransactWriteItemTypeDef]:
+        return rollups.update_actions(self._rollups, entry.user_id, deltas)
+
+    def _undo(
+        self, entries: Sequence[Entry], items: Sequence[Item], written: Sequence[Sequence[int]]
+    ) -> None:
+        """Delete the chunks an import wrote and subtract them from the totals again."""
+        for chunk in written:
+            deltas = rollups.Deltas(removed=(rollups.contribution(entries[i]) for i in chunk))
+            deletes = [writes.delete(self._table, items[i], check=False) for i in chunk]
+            codes = transact_write(self._client, [*deletes, *self._totals(entries[0], deltas)])
+            if codes is not None:
+                raise DynamoStoreError(f"the import failed and undoing it failed too: {codes}")
 
 
 def _list_request(

@@ -111,9 +111,25 @@ ENTRIES = TableSpec(
     sort_key="timestamp",
     indexes=(Index(ENTRY_ID_INDEX, "userId", "entryId", local=True),),
 )
-# goals and achievements - keys only for now; their repositories come later.
+# rollups - key: userId + month ("YYYY-MM", the entries' local calendar month), one item per
+# user and month with kg CO2e per day and category, kept up to date in the same transaction
+# as every entry write; month = "ALL" holds the user's lifetime entry count.
+ROLLUPS = TableSpec(suffix="rollups", partition_key="userId", sort_key="month")
+# goals - key: userId + goalId; a team's goals live under userId = "TEAM#<teamId>".
 GOALS = TableSpec(suffix="goals", partition_key="userId", sort_key="goalId")
+# achievements - key: userId + achievementId; awarding is a conditional put.
 ACHIEVEMENTS = TableSpec(suffix="achievements", partition_key="userId", sort_key="achievementId")
+# actions - key: userId + actionId: the reduction actions a user committed to or completed.
+ACTIONS = TableSpec(suffix="actions", partition_key="userId", sort_key="actionId")
+# teams - key: teamId. team-members - key: teamId + userId; the GSI lists a user's teams.
+TEAMS = TableSpec(suffix="teams", partition_key="teamId")
+MEMBER_TEAMS_INDEX = "userId-index"
+TEAM_MEMBERS = TableSpec(
+    suffix="team-members",
+    partition_key="teamId",
+    sort_key="userId",
+    indexes=(Index(MEMBER_TEAMS_INDEX, "userId", "teamId"),),
+)
 # reasoning-cache - key: cacheKey; entries expire through TTL.
 REASONING_CACHE = TableSpec(suffix="reasoning-cache", partition_key="cacheKey", ttl_attribute="ttl")
 # emission-factors - key: factorId. The GSI lists one category; dataset records live in
@@ -128,8 +144,12 @@ EMISSION_FACTORS = TableSpec(
 TABLES: tuple[TableSpec, ...] = (
     USERS,
     ENTRIES,
+    ROLLUPS,
     GOALS,
     ACHIEVEMENTS,
+    ACTIONS,
+    TEAMS,
+    TEAM_MEMBERS,
     REASONING_CACHE,
     EMISSION_FACTORS,
 )

@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from carbontrack.domain.errors import AlreadyExists, NotFound
 from carbontrack.domain.models import User
 from carbontrack.store.dynamodb import codec
+from carbontrack.store.dynamodb.achievements import purge as purge_achievements
 from carbontrack.store.dynamodb.batch import batch_get, batch_write, chunks, transact_write
 from carbontrack.store.dynamodb.errors import (
     CONDITION_FAILED,
@@ -25,6 +26,9 @@ from carbontrack.store.dynamodb.errors import (
     store_error,
     translated,
 )
+from carbontrack.store.dynamodb.goals import purge_goals
+from carbontrack.store.dynamodb.rollups import purge as purge_rollups
+from carbontrack.store.dynamodb.teams import purge_memberships
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -47,12 +51,28 @@ _USERS_ONLY = "NOT begins_with(userId, :email) AND NOT begins_with(userId, :logi
 
 
 class DynamoUsers:
-    """`UserRepository` over the users table; `delete` also purges the entries table."""
+    """`UserRepository` over the users table; `delete` also purges entries and rollups."""
 
-    def __init__(self, client: DynamoDBClient, *, table: str, entries_table: str) -> None:
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        *,
+        table: str,
+        entries_table: str,
+        team_members_table: str | None = None,
+        rollups_table: str | None = None,
+        goals_table: str | None = None,
+        achievements_table: str | None = None,
+        actions_table: str | None = None,
+    ) -> None:
         self._client = client
         self._table = table
         self._entries_table = entries_table
+        self._team_members_table = team_members_table
+        self._rollups_table = rollups_table
+        self._goals_table = goals_table
+        self._achievements_table = achievements_table
+        self._actions_table = actions_table
 
     @translated
     def add(self, user: User) -> None:
@@ -120,11 +140,37 @@ class DynamoUsers:
             codes = transact_write(self._client, actions)
             if codes is None:
                 self._purge_entries(user_id)
+                self._purge_memberships(user_id)
+                self._purge_goals(user_id)
+                self._purge_achievements(user_id)
                 return
             if codes[0] != CONDITION_FAILED:
                 raise DynamoStoreError(f"account deletion was cancelled: {codes}")
         self._purge_entries(user_id)
+        self._purge_memberships(user_id)
+        self._purge_goals(user_id)
+        self._purge_achievements(user_id)
         raise NotFound("user not found", field="user_id")
+
+    def _purge_achievements(self, user_id: str) -> None:
+        """Remove the user's awards and action commitments."""
+        if self._achievements_table is not None and self._actions_table is not None:
+            purge_achievements(
+                self._client,
+                user_id,
+                achievements_table=self._achievements_table,
+                actions_table=self._actions_table,
+            )
+
+    def _purge_goals(self, user_id: str) -> None:
+        """Remove the user's own goals (a team's goals belong to the team)."""
+        if self._goals_table is not None:
+            purge_goals(self._client, self._goals_table, user_id)
+
+    def _purge_memberships(self, user_id: str) -> None:
+        """Remove the user's team memberships (ownership was handed on by the service)."""
+        if self._team_members_table is not None:
+            purge_memberships(self._client, self._team_members_table, user_id)
 
     def scan_all(self) -> Iterator[User]:
         """Every user, in no set order: a paginated, consistent Scan (backups only)."""
@@ -198,7 +244,12 @@ class DynamoUsers:
         return actions
 
     def _purge_entries(self, user_id: str) -> None:
-        """Delete every entry of one user: keys-only Query pages, batch deletes."""
+        """Delete every entry of one user, then their totals: keys-only Queries, batches."""
+        self._purge_entry_items(user_id)
+        if self._rollups_table is not None:
+            purge_rollups(self._client, self._rollups_table, user_id)
+
+    def _purge_entry_items(self, user_id: str) -> None:
         request: QueryInputTypeDef = {
             "TableName": self._entries_table,
             "KeyConditionExpression": "userId = :user",

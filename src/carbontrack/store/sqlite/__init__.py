@@ -8,11 +8,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carbontrack.store.base import EntryRepository, FactorRepository, LoginThrottle, UserRepository
+from carbontrack.store.base import (
+    AchievementRepository,
+    ActionRepository,
+    EntryRepository,
+    FactorRepository,
+    GoalRepository,
+    LoginThrottle,
+    RollupRepository,
+    TeamRepository,
+    UserRepository,
+)
+from carbontrack.store.sqlite.achievements import SqliteAchievements, SqliteActions
 from carbontrack.store.sqlite.connection import Database
 from carbontrack.store.sqlite.entries import SqliteEntries
 from carbontrack.store.sqlite.factors import SqliteFactors
+from carbontrack.store.sqlite.goals import SqliteGoals
+from carbontrack.store.sqlite.rollups import SqliteRollups
 from carbontrack.store.sqlite.schema import migrate
+from carbontrack.store.sqlite.teams import SqliteTeams
 from carbontrack.store.sqlite.throttle import SqliteLoginThrottle
 from carbontrack.store.sqlite.users import SqliteUsers
 
@@ -41,8 +55,13 @@ class SqliteStore:
         # Annotated with the Protocols so mypy checks each repository against them.
         self.users: UserRepository = SqliteUsers(self._db)
         self.entries: EntryRepository = SqliteEntries(self._db)
+        self.rollups: RollupRepository = SqliteRollups(self._db)
+        self.goals: GoalRepository = SqliteGoals(self._db)
         self.factors: FactorRepository = SqliteFactors(self._db)
         self.login_throttle: LoginThrottle = SqliteLoginThrottle(self._db)
+        self.achievements: AchievementRepository = SqliteAchievements(self._db)
+        self.actions: ActionRepository = SqliteActions(self._db)
+        self.teams: TeamRepository = SqliteTeams(self._db)
 
     def close(self) -> None:
         """Close every connection this store opened, on any thread."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from carbontrack.domain.errors import InvalidInput, NotFound
@@ -17,6 +17,7 @@ from carbontrack.domain.models import Entry, FactorUsed, Page
 from carbontrack.store.cursor import decode_cursor, encode_cursor
 from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
 from carbontrack.store.sqlite.connection import Database
+from carbontrack.store.sqlite.rollups import Contribution, apply
 
 BACKEND = "sqlite"
 MAX_LIMIT = 500
@@ -29,14 +30,14 @@ _INSERT = """
     INSERT INTO entries (
         user_id, entry_id, timestamp, category, activity, quantity, unit, co2e_kg,
         factor_id, factor_dataset, factor_year, factor_source, factor_co2e_kg_per_unit,
-        factor_unit, requested_factor_id, resolution, note, created_at, updated_at
-    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        factor_unit, requested_factor_id, resolution, note, created_at, updated_at, day
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _SELECT = """
     SELECT
         user_id, entry_id, timestamp, category, activity, quantity, unit, co2e_kg,
         factor_id, factor_dataset, factor_year, factor_source, factor_co2e_kg_per_unit,
-        factor_unit, requested_factor_id, resolution, note, created_at, updated_at
+        factor_unit, requested_factor_id, resolution, note, created_at, updated_at, day
     FROM entries
 """
 _GET = _SELECT + " WHERE user_id = ? AND entry_id = ?"
@@ -64,7 +65,7 @@ _UPSERT = (
         factor_co2e_kg_per_unit = excluded.factor_co2e_kg_per_unit,
         factor_unit = excluded.factor_unit, requested_factor_id = excluded.requested_factor_id,
         resolution = excluded.resolution, note = excluded.note,
-        created_at = excluded.created_at, updated_at = excluded.updated_at
+        created_at = excluded.created_at, updated_at = excluded.updated_at, day = excluded.day
 """
 )
 # Keys are the WHERE clause; created_at never changes after the first insert.
@@ -73,9 +74,12 @@ _UPDATE = """
         timestamp = ?, category = ?, activity = ?, quantity = ?, unit = ?, co2e_kg = ?,
         factor_id = ?, factor_dataset = ?, factor_year = ?, factor_source = ?,
         factor_co2e_kg_per_unit = ?, factor_unit = ?, requested_factor_id = ?,
-        resolution = ?, note = ?, updated_at = ?
+        resolution = ?, note = ?, updated_at = ?, day = ?
     WHERE user_id = ? AND entry_id = ?
 """
+# What an entry adds to its user's totals, read in the write transaction that changes it.
+_CONTRIBUTION = "SELECT day, category, co2e_kg FROM entries WHERE user_id = ? AND entry_id = ?"
+_DELETE = "DELETE FROM entries WHERE user_id = ? AND entry_id = ? RETURNING day, category, co2e_kg"
 
 
 class SqliteEntries:
@@ -98,11 +102,15 @@ class SqliteEntries:
         try:
             with self._db.write() as conn:
                 conn.executemany(_INSERT, rows)
+                apply(conn, entries[0].user_id, added=map(_contribution, entries))
         except sqlite3.IntegrityError as exc:
             raise integrity_error(exc, duplicate="entry already exists", field="entry_id") from None
 
     def put_many(self, entries: Sequence[Entry]) -> None:
-        """Write entries as given, replacing same keys, in one transaction (restore)."""
+        """Write entries as given, replacing same keys, in one transaction (restore).
+
+        Totals are not touched: the restore rebuilds them (`rollups.rebuild`) afterwards.
+        """
         rows = [_row(entry) for entry in entries]
         try:
             with self._db.write() as conn:
@@ -117,23 +125,25 @@ class SqliteEntries:
 
     def update(self, entry: Entry) -> None:
         """Replace an entry of its user (all but its keys and created_at); `NotFound` if absent."""
-        user_id, entry_id, *fields, _created_at, updated_at = _row(entry)
+        user_id, entry_id, *fields, _created_at, updated_at, day = _row(entry)
         try:
             with self._db.write() as conn:
-                updated = conn.execute(_UPDATE, (*fields, updated_at, user_id, entry_id)).rowcount
+                old = conn.execute(_CONTRIBUTION, (user_id, entry_id)).fetchone()
+                if old is None:
+                    raise NotFound("entry not found", field="entry_id")
+                conn.execute(_UPDATE, (*fields, updated_at, day, user_id, entry_id))
+                apply(conn, user_id, added=[_contribution(entry)], removed=[old])
         except sqlite3.IntegrityError as exc:
             raise integrity_error(exc, duplicate="entry already exists") from None
-        if updated == 0:
-            raise NotFound("entry not found", field="entry_id")
 
     def delete(self, user_id: str, entry_id: str) -> None:
         """Delete one entry of one user; `NotFound` if the user has no such entry."""
         with self._db.write() as conn:
-            deleted = conn.execute(
-                "DELETE FROM entries WHERE user_id = ? AND entry_id = ?", (user_id, entry_id)
-            ).rowcount
-        if deleted == 0:
-            raise NotFound("entry not found", field="entry_id")
+            # fetchall: a RETURNING statement must run to its end before COMMIT.
+            removed = conn.execute(_DELETE, (user_id, entry_id)).fetchall()
+            if not removed:
+                raise NotFound("entry not found", field="entry_id")
+            apply(conn, user_id, removed=removed)
 
     def list_for_user(
         self,
@@ -216,7 +226,12 @@ def _row(entry: Entry) -> tuple[Any, ...]:
         entry.note,
         created_at,
         updated_at,
+        entry.day.isoformat(),
     )
+
+
+def _contribution(entry: Entry) -> Contribution:
+    return entry.day.isoformat(), entry.category, entry.co2e_kg
 
 
 def _entry(row: Any) -> Entry:
@@ -234,6 +249,7 @@ def _entry(row: Any) -> Entry:
         entry_id=row[1],
         user_id=row[0],
         timestamp=py_time(row[2]),
+        day=date.fromisoformat(row[19]),
         category=row[3],
         activity=row[4],
         quantity=row[5],

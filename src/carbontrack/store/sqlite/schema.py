@@ -98,7 +98,113 @@ _V1 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+# Version 2 (issue 4): one migration, one part per feature.
+_V2_ROLLUPS: tuple[str, ...] = (  # entries.day and the per-user daily totals
+    # entries.day: the entry's local calendar day ("YYYY-MM-DD") in its user's time zone
+    # when logged. Rows written before it existed get their UTC date, the only day known.
+    # ADD COLUMN ... NOT NULL needs a default; every insert gives the day.
+    "ALTER TABLE entries ADD COLUMN day TEXT NOT NULL DEFAULT ''",
+    "UPDATE entries SET day = substr(timestamp, 1, 10)",
+    # daily_totals - key: (user_id, day, category): kg CO2e and entries per local day,
+    # kept in the same transaction as every entry write; a month is one range on the key.
+    """
+    CREATE TABLE daily_totals (
+        user_id  TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        day      TEXT NOT NULL,
+        category TEXT NOT NULL,
+        co2e_kg  REAL NOT NULL,
+        entries  INTEGER NOT NULL,
+        PRIMARY KEY (user_id, day, category)
+    ) STRICT, WITHOUT ROWID
+    """,
+    # entry_counts - key: user_id: how many entries the user has.
+    """
+    CREATE TABLE entry_counts (
+        user_id TEXT PRIMARY KEY NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        entries INTEGER NOT NULL
+    ) STRICT
+    """,
+    """
+    INSERT INTO daily_totals (user_id, day, category, co2e_kg, entries)
+    SELECT user_id, day, category, sum(co2e_kg), count(*) FROM entries
+    GROUP BY user_id, day, category
+    """,
+    "INSERT INTO entry_counts (user_id, entries) SELECT user_id, count(*) FROM entries "
+    "GROUP BY user_id",
+)
+_V2_GOALS: tuple[str, ...] = (
+    # goals - key: (owner_id, goal_id), listed by owner in goal_id order (the DynamoDB
+    # Query's order). owner_id is a user id or "TEAM#<teamId>", so it has no foreign key:
+    # users.delete and teams.delete remove an owner's goals themselves.
+    """
+    CREATE TABLE goals (
+        owner_id                 TEXT NOT NULL,
+        goal_id                  TEXT NOT NULL,
+        kind                     TEXT NOT NULL,
+        period                   TEXT NOT NULL,
+        start_date               TEXT NOT NULL,
+        created_at               TEXT NOT NULL,
+        category                 TEXT,
+        target_reduction_percent REAL,
+        target_co2e_kg           REAL,
+        baseline_co2e_kg         REAL,
+        team_scope               TEXT,
+        achieved_at              TEXT,
+        PRIMARY KEY (owner_id, goal_id)
+    ) STRICT
+    """,
+)
+_V2_TEAMS: tuple[str, ...] = (
+    # teams - key: team_id. The join code is checked per team (the join URL names the team),
+    # so it need not be unique across teams.
+    """
+    CREATE TABLE teams (
+        team_id              TEXT PRIMARY KEY NOT NULL,
+        name                 TEXT NOT NULL,
+        created_at           TEXT NOT NULL,
+        join_code            TEXT NOT NULL,
+        join_code_expires_at TEXT NOT NULL
+    ) STRICT
+    """,
+    # team_members - key: (team_id, user_id); a deleted team or account takes its
+    # memberships with it. display_name is copied at join time for the leaderboard.
+    """
+    CREATE TABLE team_members (
+        team_id      TEXT NOT NULL REFERENCES teams (team_id) ON DELETE CASCADE,
+        user_id      TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        role         TEXT NOT NULL,
+        joined_at    TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        PRIMARY KEY (team_id, user_id)
+    ) STRICT
+    """,
+    # A user's teams; the same shape as the DynamoDB GSI userId-index (userId, teamId).
+    "CREATE INDEX team_members_by_user ON team_members (user_id, team_id)",
+)
+_V2_ACHIEVEMENTS: tuple[str, ...] = (  # awards and action commitments
+    # awards - key: (user_id, achievement_id): the key is what makes an award happen once.
+    """
+    CREATE TABLE awards (
+        user_id        TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        achievement_id TEXT NOT NULL,
+        earned_at      TEXT NOT NULL,
+        PRIMARY KEY (user_id, achievement_id)
+    ) STRICT, WITHOUT ROWID
+    """,
+    # actions - key: (user_id, action_id): the reduction actions a user committed to.
+    """
+    CREATE TABLE actions (
+        user_id      TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+        action_id    TEXT NOT NULL,
+        committed_at TEXT NOT NULL,
+        completed_at TEXT,
+        PRIMARY KEY (user_id, action_id)
+    ) STRICT, WITHOUT ROWID
+    """,
+)
+_V2 = (*_V2_ROLLUPS, *_V2_GOALS, *_V2_TEAMS, *_V2_ACHIEVEMENTS)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

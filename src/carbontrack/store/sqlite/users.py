@@ -103,6 +103,8 @@ class SqliteUsers:
         """Remove the user; their entries go with them (ON DELETE CASCADE)."""
         with self._db.write() as conn:
             deleted = conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,)).rowcount
+            # goals.owner_id may name a team, so it has no foreign key to cascade.
+            conn.execute("DELETE FROM goals WHERE owner_id = ?", (user_id,))
         if deleted == 0:
             raise NotFound("user not found", field="user_id")
 

@@ -1,0 +1,32 @@
+"""The signed-in user's footprint statistics."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from carbontrack.api.deps import CurrentUser, StoreDep
+from carbontrack.api.responses import model_response
+from carbontrack.api.schemas_stats import StatsOut
+from carbontrack.domain.periods import Period
+from carbontrack.services import stats
+
+router = APIRouter(prefix="/api/stats", tags=["stats"])
+
+
+@router.get("", response_model=StatsOut)
+def read_stats(
+    user: CurrentUser,
+    store: StoreDep,
+    period: Period = "month",
+    from_: Annotated[date | None, Query(alias="from")] = None,
+    to: date | None = None,
+) -> Response:
+    """Totals, a series per period, the trend and benchmarks for a range of your local days.
+
+    `from` and `to` are ISO dates, both inclusive; without them, the current period.
+    """
+    found = stats.get_stats(store=store, user=user, period=period, start=from_, end=to)
+    return model_response(StatsOut, found)

@@ -1,0 +1,73 @@
+"""The transaction actions of entry writes: conditional puts and deletes, and their chunks.
+
+An update or delete is conditional on the entry still adding to the totals what it added
+when it was read (`unchanged`), so the rollup difference written with it is exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from carbontrack.domain.models import Entry
+from carbontrack.store.dynamodb.batch import MAX_TRANSACTION
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import DeleteTypeDef, PutTypeDef, TransactWriteItemTypeDef
+
+    from carbontrack.store.dynamodb.codec import Item
+
+NEW = "attribute_not_exists(userId)"
+EXISTS = "attribute_exists(userId)"
+DAY = {"#day": "day"}  # a reserved word in expressions
+
+
+def chunks(entries: Sequence[Entry]) -> Iterator[Sequence[int]]:
+    """Indexes of entries per transaction: entries + touched months + the count <= 100."""
+    chunk: list[int] = []
+    months: set[str] = set()
+    for index, entry in enumerate(entries):
+        month = entry.day.isoformat()[:7]
+        if chunk and len(chunk) + len(months | {month}) + 2 > MAX_TRANSACTION:
+            yield chunk
+            chunk, months = [], set()
+        chunk.append(index)
+        months.add(month)
+    if chunk:
+        yield chunk
+
+
+def unchanged(current: Item) -> tuple[str, Item]:
+    """A condition that holds while an entry still adds what `current` added to the totals."""
+    day = "#day = :day" if "day" in current else "attribute_not_exists(#day)"
+    values = {":co2eKg": current["co2eKg"], ":category": current["category"]}
+    if "day" in current:
+        values[":day"] = current["day"]
+    return f"{EXISTS} AND co2eKg = :co2eKg AND category = :category AND {day}", values
+
+
+def put(
+    table: str, item: Item, condition: str, values: Item | None = None
+) -> TransactWriteItemTypeDef:
+    """A Put action, with the values of a condition from `unchanged` if given."""
+    action: PutTypeDef = {"TableName": table, "Item": item, "ConditionExpression": condition}
+    if values is not None:
+        action["ExpressionAttributeNames"] = DAY
+        action["ExpressionAttributeValues"] = values
+    return {"Put": action}
+
+
+def delete(table: str, current: Item, *, check: bool = True) -> TransactWriteItemTypeDef:
+    """Delete an entry's item; with `check`, only while it is as read (see `_unchanged`)."""
+    action: DeleteTypeDef = {
+        "TableName": table,
+        "Key": {"userId": current["userId"], "timestamp": current["timestamp"]},
+    }
+    if check:
+        condition, values = unchanged(current)
+        action["ConditionExpression"] = condition
+        action["ExpressionAttributeNames"] = DAY
+        action["ExpressionAttributeValues"] = values
+    else:
+        action["ConditionExpression"] = EXISTS
+    return {"Delete": action}

@@ -1,0 +1,129 @@
+"""Per-user totals in SQLite: tables `daily_totals` and `entry_counts`.
+
+`daily_totals` - key `(user_id, day, category)`: kg CO2e and entries per local day
+(`Entry.day`). `entry_counts` - key `user_id`: how many entries the user has. Both are
+changed by `apply` inside the `BEGIN IMMEDIATE` transaction of every entry write, so they
+always agree with the entries; a month is one range read on the key.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from carbontrack.domain.models import MonthTotals
+from carbontrack.store import totals
+from carbontrack.store.sqlite.connection import Database
+
+_ADD_TOTAL = """
+    INSERT INTO daily_totals (user_id, day, category, co2e_kg, entries) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (user_id, day, category) DO UPDATE SET
+        co2e_kg = co2e_kg + excluded.co2e_kg, entries = entries + excluded.entries
+"""
+# A (day, category) without entries left goes, so its float residue cannot linger.
+_DROP_EMPTY = """
+    DELETE FROM daily_totals WHERE user_id = ? AND day = ? AND category = ? AND entries <= 0
+"""
+_ADD_COUNT = """
+    INSERT INTO entry_counts (user_id, entries) VALUES (?, ?)
+    ON CONFLICT (user_id) DO UPDATE SET entries = entries + excluded.entries
+"""
+_RANGE = """
+    SELECT day, category, co2e_kg, entries FROM daily_totals
+    WHERE user_id = ? AND day >= ? AND day < ?
+"""
+_REBUILD = (
+    "DELETE FROM daily_totals WHERE user_id = :user_id",
+    """
+    INSERT INTO daily_totals (user_id, day, category, co2e_kg, entries)
+    SELECT user_id, day, category, sum(co2e_kg), count(*) FROM entries
+    WHERE user_id = :user_id GROUP BY day, category
+    """,
+    "DELETE FROM entry_counts WHERE user_id = :user_id",
+    """
+    INSERT INTO entry_counts (user_id, entries)
+    SELECT user_id, count(*) FROM entries WHERE user_id = :user_id GROUP BY user_id
+    """,
+)
+
+# One entry's contribution: (day "YYYY-MM-DD", category, kg CO2e).
+Contribution = tuple[str, str, float]
+
+
+def apply(
+    conn: sqlite3.Connection,
+    user_id: str,
+    *,
+    added: Iterable[Contribution] = (),
+    removed: Iterable[Contribution] = (),
+) -> None:
+    """Add and subtract entries' contributions, inside the caller's write transaction."""
+    deltas: dict[tuple[str, str], list[float]] = {}
+    for sign, contributions in ((1, added), (-1, removed)):
+        for day, category, co2e_kg in contributions:
+            delta = deltas.setdefault((day, category), [0.0, 0])
+            delta[0] += sign * co2e_kg
+            delta[1] += sign
+    changed = [(key, kg, int(n)) for key, (kg, n) in deltas.items() if kg or n]
+    if not changed:
+        return
+    rows = [(user_id, day, category, kg, n) for (day, category), kg, n in changed]
+    conn.executemany(_ADD_TOTAL, rows)
+    shrunk = [(user_id, day, category) for (day, category), _, n in changed if n < 0]
+    if shrunk:
+        conn.executemany(_DROP_EMPTY, shrunk)
+    count = sum(n for _, _, n in changed)
+    if count:
+        conn.execute(_ADD_COUNT, (user_id, count))
+
+
+class SqliteRollups:
+    """`RollupRepository` over `daily_totals` and `entry_counts`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def month_totals(self, user_id: str, months: Sequence[str]) -> list[MonthTotals]:
+        """Totals of the given months ("YYYY-MM"), in the order asked: one range read."""
+        if not months:
+            return []
+        for month in months:
+            totals.check_month(month)
+        low, high, wanted = min(months), max(months), set(months)
+        rows = self._db.connection().execute(_RANGE, (user_id, low, _next_month(high)))
+        found = fold(row for row in rows if row[0][:7] in wanted)
+        return [found.get(month) or MonthTotals(month=month) for month in months]
+
+    def entry_count(self, user_id: str) -> int:
+        """How many entries the user has (one key read)."""
+        row = (
+            self._db.connection()
+            .execute("SELECT entries FROM entry_counts WHERE user_id = ?", (user_id,))
+            .fetchone()
+        )
+        return 0 if row is None else int(row[0])
+
+    def rebuild(self, user_id: str) -> None:
+        """Recompute a user's totals from their entries in one transaction (after a restore)."""
+        with self._db.write() as conn:
+            for statement in _REBUILD:
+                conn.execute(statement, {"user_id": user_id})
+
+
+def fold(rows: Iterable[tuple[str, str, float, int]]) -> dict[str, MonthTotals]:
+    """MonthTotals by month from (day "YYYY-MM-DD", category, kg, entries) rows."""
+    kg: dict[str, dict[tuple[int, str], float]] = {}
+    counts: dict[str, dict[int, int]] = {}
+    for day, category, co2e_kg, entries in rows:
+        month, day_of_month = day[:7], int(day[8:10])
+        kg.setdefault(month, {})[(day_of_month, category)] = co2e_kg
+        by_day = counts.setdefault(month, {})
+        by_day[day_of_month] = by_day.get(day_of_month, 0) + entries
+    return {month: totals.month_totals(month, kg[month], counts[month]) for month in kg}
+
+
+def _next_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    following = date(year + number // 12, number % 12 + 1, 1)
+    return following.isoformat()[:7]

@@ -1,0 +1,165 @@
+"""Teams in SQLite: `teams` (key `team_id`) and `team_members` (key `team_id, user_id`).
+
+Memberships go with their team and with their user (ON DELETE CASCADE); the index on
+`user_id` lists a user's teams, as the DynamoDB GSI `userId-index` does.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from carbontrack.domain.errors import AlreadyExists, NotFound
+from carbontrack.domain.models import Membership, Team
+from carbontrack.domain.teams import goal_owner_id
+from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
+from carbontrack.store.sqlite.connection import Database
+
+_TEAM_COLUMNS = "team_id, name, created_at, join_code, join_code_expires_at"
+_MEMBER_COLUMNS = "team_id, user_id, role, joined_at, display_name"
+_INSERT_TEAM = f"INSERT INTO teams ({_TEAM_COLUMNS}) VALUES (?, ?, ?, ?, ?)"  # noqa: S608
+_INSERT_MEMBER = f"INSERT INTO team_members ({_MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?)"  # noqa: S608
+_GET_TEAM = f"SELECT {_TEAM_COLUMNS} FROM teams WHERE team_id = ?"  # noqa: S608
+# created_at never changes; name and the join code do.
+_UPDATE_TEAM = (
+    "UPDATE teams SET name = ?, join_code = ?, join_code_expires_at = ? WHERE team_id = ?"
+)
+_MEMBERS = f"SELECT {_MEMBER_COLUMNS} FROM team_members"  # noqa: S608
+_MEMBERSHIP = _MEMBERS + " WHERE team_id = ? AND user_id = ?"
+# In order of joining, so the longest-serving members come first.
+_TEAM_MEMBERS = _MEMBERS + " WHERE team_id = ? ORDER BY joined_at, user_id"
+_TEAMS_OF = _MEMBERS + " WHERE user_id = ? ORDER BY team_id"
+# joined_at never changes: a role change keeps the member's seniority.
+_UPDATE_MEMBER = """
+    UPDATE team_members SET role = ?, display_name = ? WHERE team_id = ? AND user_id = ?
+"""
+_REMOVE_MEMBER = "DELETE FROM team_members WHERE team_id = ? AND user_id = ?"
+
+
+class SqliteTeams:
+    """`TeamRepository` over the `teams` and `team_members` tables."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def create(self, team: Team, owner: Membership) -> None:
+        """Insert the team and its owner's membership in one transaction."""
+        try:
+            with self._db.write() as conn:
+                conn.execute(_INSERT_TEAM, _team_row(team))
+                conn.execute(_INSERT_MEMBER, _member_row(owner))
+        except sqlite3.IntegrityError as exc:
+            raise integrity_error(exc, duplicate="team already exists", field="team_id") from None
+
+    def get(self, team_id: str) -> Team | None:
+        """The team with this id, or None."""
+        row = self._db.connection().execute(_GET_TEAM, (team_id,)).fetchone()
+        return None if row is None else _team(row)
+
+    def update(self, team: Team) -> None:
+        """Replace the team's name and join code; `NotFound` if absent."""
+        row = (
+            team.name,
+            team.join_code,
+            db_time(team.join_code_expires_at, field="join_code_expires_at"),
+            team.team_id,
+        )
+        with self._db.write() as conn:
+            updated = conn.execute(_UPDATE_TEAM, row).rowcount
+        if updated == 0:
+            raise NotFound("team not found", field="team_id")
+
+    def delete(self, team_id: str) -> None:
+        """Remove the team and its goals; its memberships go with it (ON DELETE CASCADE)."""
+        with self._db.write() as conn:
+            deleted = conn.execute("DELETE FROM teams WHERE team_id = ?", (team_id,)).rowcount
+            # Goals have no foreign key (their owner is a user or a team), so go by hand.
+            conn.execute("DELETE FROM goals WHERE owner_id = ?", (goal_owner_id(team_id),))
+        if deleted == 0:
+            raise NotFound("team not found", field="team_id")
+
+    def membership(self, team_id: str, user_id: str) -> Membership | None:
+        """The user's membership of the team, or None."""
+        row = self._db.connection().execute(_MEMBERSHIP, (team_id, user_id)).fetchone()
+        return None if row is None else _member(row)
+
+    def members(self, team_id: str) -> list[Membership]:
+        """The team's members in order of joining."""
+        rows = self._db.connection().execute(_TEAM_MEMBERS, (team_id,)).fetchall()
+        return [_member(row) for row in rows]
+
+    def teams_of(self, user_id: str) -> list[Membership]:
+        """The user's memberships, by team id."""
+        rows = self._db.connection().execute(_TEAMS_OF, (user_id,)).fetchall()
+        return [_member(row) for row in rows]
+
+    def add_member(self, membership: Membership) -> None:
+        """Add a member; `AlreadyExists` if a member already, `NotFound` if no such team."""
+        try:
+            with self._db.write() as conn:
+                conn.execute(_INSERT_MEMBER, _member_row(membership))
+        except sqlite3.IntegrityError as exc:
+            error = integrity_error(exc, duplicate="already a member", field="user_id")
+            if isinstance(error, AlreadyExists):
+                raise error from None
+            raise NotFound("team not found", field="team_id") from None
+
+    def update_member(self, membership: Membership) -> None:
+        """Replace a member's role and display name; `NotFound` if not a member."""
+        row = (
+            membership.role,
+            membership.display_name,
+            membership.team_id,
+            membership.user_id,
+        )
+        with self._db.write() as conn:
+            updated = conn.execute(_UPDATE_MEMBER, row).rowcount
+        if updated == 0:
+            raise NotFound("not a member of this team", field="user_id")
+
+    def remove_member(self, team_id: str, user_id: str) -> None:
+        """`NotFound` if the user is not a member."""
+        with self._db.write() as conn:
+            removed = conn.execute(_REMOVE_MEMBER, (team_id, user_id)).rowcount
+        if removed == 0:
+            raise NotFound("not a member of this team", field="user_id")
+
+
+def _team_row(team: Team) -> tuple[Any, ...]:
+    return (
+        team.team_id,
+        team.name,
+        db_time(team.created_at, field="created_at"),
+        team.join_code,
+        db_time(team.join_code_expires_at, field="join_code_expires_at"),
+    )
+
+
+def _team(row: Any) -> Team:
+    return Team(
+        team_id=row[0],
+        name=row[1],
+        created_at=py_time(row[2]),
+        join_code=row[3],
+        join_code_expires_at=py_time(row[4]),
+    )
+
+
+def _member_row(membership: Membership) -> tuple[Any, ...]:
+    return (
+        membership.team_id,
+        membership.user_id,
+        membership.role,
+        db_time(membership.joined_at, field="joined_at"),
+        membership.display_name,
+    )
+
+
+def _member(row: Any) -> Membership:
+    return Membership(
+        team_id=row[0],
+        user_id=row[1],
+        role=row[2],
+        joined_at=py_time(row[3]),
+        display_name=row[4],
+    )

@@ -1,0 +1,60 @@
+"""What team requests cost on DynamoDB: fixed calls, plus one rollup read per member."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from carbontrack.api.app import create_app
+from carbontrack.settings import Settings
+from carbontrack.store.dynamodb import DynamoStore
+from tests.api.test_dynamodb_calls import calls_of
+from tests.api.test_teams import new_team, person
+from tests.backends import dynamodb_store
+
+MEMBERS = 4
+
+
+@pytest.fixture
+def dynamo(
+    aws_moto: None, settings: Settings, tmp_path: Path
+) -> Iterator[tuple[TestClient, DynamoStore]]:
+    store = dynamodb_store(tmp_path / "team-calls")
+    with TestClient(create_app(settings, store=store)) as client:
+        yield client, store
+    store.close()
+
+
+def test_team_requests_cost_fixed_calls_plus_one_read_per_member(
+    dynamo: tuple[TestClient, DynamoStore],
+) -> None:
+    client, store = dynamo
+    owner, _ = person(client, "Olga")
+    new = {"name": "Calls"}
+    create = calls_of(store, lambda: client.post("/api/teams", json=new, headers=owner), 201)
+    # The user, the GSI Query for the 20-team cap, the team + owner transaction.
+    assert create == Counter({"GetItem": 1, "Query": 1, "TransactWriteItems": 1})
+    team = new_team(client, owner)
+    base = f"/api/teams/{team['teamId']}"
+    newcomer, _ = person(client, "Nia")
+    body = {"code": team["joinCode"]}
+    joining = calls_of(store, lambda: client.post(f"{base}/join", json=body, headers=newcomer), 200)
+    # The user, the team, the membership check; the members and the user's teams (caps); join.
+    assert joining == Counter({"GetItem": 3, "Query": 2, "TransactWriteItems": 1})
+    for n in range(MEMBERS - 2):
+        headers, _ = person(client, f"M{n}")
+        client.post(f"{base}/join", json=body, headers=headers)
+
+    dashboard = calls_of(store, lambda: client.get(base, headers=owner), 200)
+    # The user, membership, team; the goals and members Queries; one rollup read per member.
+    assert dashboard == Counter({"GetItem": 3, "Query": 2, "BatchGetItem": MEMBERS})
+    board = calls_of(store, lambda: client.get(f"{base}/leaderboard", headers=owner), 200)
+    assert board == Counter({"GetItem": 3, "Query": 1, "BatchGetItem": MEMBERS})
+    members = calls_of(store, lambda: client.get(f"{base}/members", headers=owner), 200)
+    assert members == Counter({"GetItem": 3, "Query": 1})
+    mine = calls_of(store, lambda: client.get("/api/teams", headers=owner), 200)
+    assert mine == Counter({"GetItem": 3, "Query": 1})  # the user, then one read per team
