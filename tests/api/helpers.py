@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
+import httpx2 as httpx
 from fastapi.testclient import TestClient
+
+from carbontrack.store.dynamodb import DynamoStore
+from carbontrack.store.dynamodb.metrics import CallCounter
 
 _counter = itertools.count()
 
@@ -39,3 +45,13 @@ def signed_in(client: TestClient, **profile: Any) -> dict[str, str]:
         response = client.patch("/api/profile", json=profile, headers=headers)
         assert response.status_code == 200, response.text
     return headers
+
+
+def calls_of(
+    store: DynamoStore, request: Callable[[], httpx.Response], status: int
+) -> Counter[str]:
+    """The DynamoDB operations one request made, after checking its status."""
+    with CallCounter(store.client) as calls:
+        response = request()
+    assert response.status_code == status, response.text
+    return calls.counts()

@@ -3,41 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx2 as httpx
-import pytest
 from fastapi.testclient import TestClient
 
-from carbontrack.api.app import create_app
-from carbontrack.settings import Settings
 from carbontrack.store.dynamodb import DynamoStore
-from carbontrack.store.dynamodb.metrics import CallCounter
 from tests.api.factor_ids import PETROL_CAR
-from tests.api.helpers import signed_in
-from tests.backends import dynamodb_store
+from tests.api.helpers import calls_of, signed_in
 from tests.store.factories import make_entry
-
-Request = Callable[[], httpx.Response]
-
-
-@pytest.fixture
-def dynamo(
-    aws_moto: None, settings: Settings, tmp_path: Path
-) -> Iterator[tuple[TestClient, DynamoStore]]:
-    store = dynamodb_store(tmp_path / "calls")
-    with TestClient(create_app(settings, store=store)) as client:
-        yield client, store
-    store.close()
-
-
-def calls_of(store: DynamoStore, request: Request, status: int) -> Counter[str]:
-    with CallCounter(store.client) as calls:
-        response = request()
-    assert response.status_code == status, response.text
-    return calls.counts()
 
 
 def test_each_hot_request_costs_a_small_fixed_number_of_calls(

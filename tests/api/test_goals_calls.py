@@ -3,41 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time
-from pathlib import Path
 
 import httpx2 as httpx
-import pytest
 from fastapi.testclient import TestClient
 
-from carbontrack.api.app import create_app
 from carbontrack.domain.periods import period_start, shift
-from carbontrack.settings import Settings
 from carbontrack.store.dynamodb import DynamoStore
-from carbontrack.store.dynamodb.metrics import CallCounter
 from tests.api.factor_ids import PETROL_CAR
-from tests.api.helpers import signed_in
-from tests.backends import dynamodb_store
-
-
-@pytest.fixture
-def dynamo(
-    aws_moto: None, settings: Settings, tmp_path: Path
-) -> Iterator[tuple[TestClient, DynamoStore]]:
-    store = dynamodb_store(tmp_path / "calls")
-    with TestClient(create_app(settings, store=store)) as client:
-        yield client, store
-    store.close()
-
-
-def calls_of(
-    store: DynamoStore, request: Callable[[], httpx.Response], status: int
-) -> Counter[str]:
-    with CallCounter(store.client) as calls:
-        response = request()
-    assert response.status_code == status, response.text
-    return calls.counts()
+from tests.api.helpers import calls_of, signed_in
 
 
 def test_goal_requests_cost_a_fixed_number_of_calls(

@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from carbontrack.api.app import create_app
-from carbontrack.settings import Settings
 from carbontrack.store.dynamodb import DynamoStore
-from tests.api.test_dynamodb_calls import calls_of
+from tests.api.helpers import calls_of
 from tests.api.test_teams import new_team, person
-from tests.backends import dynamodb_store
 
 MEMBERS = 4
-
-
-@pytest.fixture
-def dynamo(
-    aws_moto: None, settings: Settings, tmp_path: Path
-) -> Iterator[tuple[TestClient, DynamoStore]]:
-    store = dynamodb_store(tmp_path / "team-calls")
-    with TestClient(create_app(settings, store=store)) as client:
-        yield client, store
-    store.close()
 
 
 def test_team_requests_cost_fixed_calls_plus_one_read_per_member(
