@@ -5,10 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import api_throughput, backup_rate, csv_import, dynamodb_calls, stats
+from bench import (
+    api_throughput,
+    backup_rate,
+    csv_import,
+    dynamodb_calls,
+    explorer,
+    explorer_index,
+    stats,
+)
 from bench.loadgen import Load
 
-BENCHMARKS = ("api", "import", "dynamo", "backup", "stats")
+BENCHMARKS = ("api", "import", "dynamo", "backup", "stats", "explorer-index", "explorer")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,6 +64,15 @@ def main(argv: list[str] | None = None) -> int:
         default=20_000,
         help="the heavy user's entries on moto (stats), for the call count",
     )
+    parser.add_argument(
+        "--explorer-points", type=int, default=2000, help="points looked up (explorer-index)"
+    )
+    parser.add_argument(
+        "--reasoning-points", type=int, default=400, help="known anomalies explained (explorer)"
+    )
+    parser.add_argument(
+        "--reasoning-budget", type=float, default=40.0, help="seconds allowed (explorer)"
+    )
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(BENCHMARKS)
     if unknown:
@@ -84,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
             calls=args.stats_calls,
             dynamo_heavy=args.stats_dynamo_heavy,
         )
+    if "explorer-index" in names:
+        passed &= explorer_index.run(n_points=args.explorer_points)
+    if "explorer" in names:
+        passed &= explorer.run(points=args.reasoning_points, budget_s=args.reasoning_budget)
     print(f"\n{'all targets met' if passed else 'SOME TARGETS FAILED (see FAIL above)'}")
     return 0 if passed else 1
 

@@ -41,7 +41,10 @@ FAKE_AWS_ENV = {
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": REGION,
 }
-MAX_CALLS = 2
+MAX_CALLS = 2  # issue 3's target for each request
+# Issue 4 made an entry write award achievements; it asks only that awarding never reads the
+# user's history, and to report the calls: one BatchGetItem of store-kept totals on top.
+MAX_CALLS_BY_REQUEST = {"create entry": MAX_CALLS + 1}
 PAGE = 50
 SEED_ENTRIES = 60  # more than a page, so the measured page is full
 PASSWORD = "bench-password-1"
@@ -75,7 +78,8 @@ class Measured:
     def passed(self) -> bool:
         counts = self.counts()
         ok = all(status == self.expected_status for status in self.statuses)
-        return ok and counts.total() <= MAX_CALLS and counts["Scan"] == 0
+        limit = MAX_CALLS_BY_REQUEST.get(self.name, MAX_CALLS)
+        return ok and counts.total() <= limit and counts["Scan"] == 0
 
 
 def run(*, repeats: int) -> bool:
@@ -182,7 +186,7 @@ def _print(results: list[Measured], prefix: str, repeats: int, run_scans: int) -
             str(result.counts()["Scan"]),
             _spread(f"{units:g}" for units in result.moto_units),
             _spread(_total(calls, prefix) for calls in result.repeats),
-            f"<= {MAX_CALLS} calls, 0 Scans",
+            f"<= {MAX_CALLS_BY_REQUEST.get(result.name, MAX_CALLS)} calls, 0 Scans",
             verdict(result.passed),
         ]
         for result in results

@@ -6,17 +6,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from moto import mock_aws
 from moto.backends import get_backend
 from moto.dynamodb.responses import DynamoHandler
 
 from carbontrack.api.app import create_app
+from carbontrack.services import security
 from carbontrack.settings import Settings
 from carbontrack.store.dynamodb.metrics import CallCounter
 from tests.backends import FAKE_AWS_ENV, dynamodb_store, moto_active, serialized_moto_dynamodb
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+# argon2id at its minimum cost. The product's profile (RFC 9106 low memory: 64 MiB, 3 passes)
+# takes about 0.3 s a hash here, and registering and signing in hundreds of test users would
+# spend minutes on it; tests/unit/test_security.py checks that profile (marker real_argon2).
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.node.get_closest_marker("real_argon2") is None:
+        monkeypatch.setattr(security, "_hasher", lambda: FAST_HASHER)
 
 
 @pytest.fixture

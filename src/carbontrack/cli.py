@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,8 @@ db_app = typer.Typer(help="Manage the configured store's tables.", no_args_is_he
 app.add_typer(db_app, name="db")
 backup_app = typer.Typer(help="Back up and restore all users and entries.", no_args_is_help=True)
 app.add_typer(backup_app, name="backup")
+anomalies_app = typer.Typer(help="Build the CO2 anomaly product.", no_args_is_help=True)
+app.add_typer(anomalies_app, name="anomalies")
 console = Console()
 
 DbOption = Annotated[
@@ -201,6 +204,33 @@ def backup_restore(
     finally:
         store.close()
     console.print(f"Restored {counts} into the {store.backend} store.")
+
+
+@anomalies_app.command("build")
+def anomalies_build(
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write here, not to the packaged datasets/co2/derived/anomalies.json."),
+    ] = None,
+) -> None:
+    """Compute the anomalies from the shipped OCO-2 data and write the product file."""
+    from carbontrack.datasets.manifest import OCO2_ANOMALIES_FILE, SHA256
+    from carbontrack.services import anomalies
+
+    product = anomalies.build_product()
+    path = out or anomalies.product_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(product.data)
+    by_source = Counter(a.source for a in product.anomalies)
+    console.print(
+        f"{len(product.anomalies)} anomalies ({', '.join(f'{n} {s}' for s, n in by_source.items())}"
+        f"; spread {product.spread_ppm} ppm) written to {path}, sha256 {product.sha256}"
+    )
+    if SHA256.get(OCO2_ANOMALIES_FILE) != product.sha256:
+        console.print(
+            f"[yellow]The manifest records another sha256 for {OCO2_ANOMALIES_FILE}: update "
+            "carbontrack/datasets/manifest.py if this build is the one to ship."
+        )
 
 
 def _progress() -> Progress:

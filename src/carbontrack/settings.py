@@ -54,6 +54,31 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(default=16_000_000, ge=1024, description="CSV upload limit.")
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
+    # The CO2 explorer's explanations (docs/co2-explorer.md): rules work offline; an LLM
+    # provider that is not configured, slow or ungrounded falls back to them.
+    reasoning_provider: Literal["rules", "gemini", "bedrock"] = "rules"
+    gemini_api_key: SecretStr | None = Field(default=None, description="Google AI Studio key.")
+    gemini_model: str = Field(default="gemini-2.5-flash", min_length=1, max_length=100)
+    gemini_base_url: str | None = Field(
+        default=None, description="Another Gemini API endpoint (a proxy, a test server)."
+    )
+    bedrock_model_id: str = Field(
+        default="anthropic.claude-3-haiku-20240307-v1:0", min_length=1, max_length=200
+    )
+    bedrock_region: str = "eu-central-1"
+    bedrock_endpoint_url: str | None = Field(
+        default=None, description="Another Bedrock Runtime endpoint (a VPC endpoint, tests)."
+    )
+    llm_timeout_seconds: float = Field(default=8.0, gt=0, le=120)
+    llm_misses_per_minute: int = Field(
+        default=30, ge=0, description="LLM calls per minute per process; 0 turns the LLM off."
+    )
+    reasoning_cache_days: int = Field(default=90, ge=1, le=3650)
+    map_tile_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s\"'<>]+$",
+        description="Tile URL template for /map ({z}/{x}/{y}); unset: the offline base map only.",
+    )
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> Settings:

@@ -11,10 +11,24 @@ from pathlib import Path
 import pytest
 
 from carbontrack.domain.errors import InvalidBackup, NotFound
+from carbontrack.domain.models import Team
+from carbontrack.domain.teams import goal_owner_id
 from carbontrack.services import backup
 from carbontrack.store.base import Store
 from tests.backends import STORE_FACTORIES, StoreFactory
-from tests.store.factories import T0, make_entry, make_factor_used, make_user
+from tests.store.factories import (
+    T0,
+    make_award,
+    make_commitment,
+    make_entry,
+    make_factor_used,
+    make_goal,
+    make_membership,
+    make_team,
+    make_user,
+)
+
+DAY = timedelta(days=1)
 
 
 def seed(store: Store, *, users: int = 3, entries_each: int = 4) -> None:
@@ -27,16 +41,46 @@ def seed(store: Store, *, users: int = 3, entries_each: int = 4) -> None:
             )
 
 
+def seed_social(store: Store) -> Team:
+    """A team of the first two users (by id) with a team goal, and each user's own goals,
+    awards and action commitments."""
+    users = sorted(store.users.scan_all(), key=lambda u: u.user_id)
+    team = make_team()
+    owner, member = users[0], users[1]
+    store.teams.create(team, make_membership(team_id=team.team_id, user_id=owner.user_id))
+    store.teams.add_member(
+        make_membership(team_id=team.team_id, user_id=member.user_id, joined_at=T0 + DAY)
+    )
+    store.goals.add(make_goal(owner_id=goal_owner_id(team.team_id), team_scope="per_member"))
+    for user in users:
+        store.goals.add(make_goal(owner_id=user.user_id, achieved_at=T0 + DAY))
+        store.achievements.award(make_award(user_id=user.user_id))
+        store.achievements.award(make_award(user_id=user.user_id, achievement_id="streak-7"))
+        store.actions.put(make_commitment(user_id=user.user_id, completed_at=T0 + DAY))
+    return team
+
+
 def everything(store: Store) -> list[object]:
     users = sorted(store.users.scan_all(), key=lambda u: u.user_id)
     entries = [e for u in users for e in store.entries.list_for_user(u.user_id, limit=500).items]
-    return [*users, *entries]
+    memberships = [m for u in users for m in store.teams.teams_of(u.user_id)]
+    teams = [store.teams.get(t) for t in sorted({m.team_id for m in memberships})]
+    owners = [u.user_id for u in users] + [goal_owner_id(t.team_id) for t in teams if t]
+    goals = [g for owner in owners for g in store.goals.list_for_owner(owner)]
+    awards = [a for u in users for a in store.achievements.list_for_user(u.user_id)]
+    actions = [c for u in users for c in store.actions.list_for_user(u.user_id)]
+    tallies = [store.rollups.tally(u.user_id, ["2026-03"]) for u in users]
+    return [*users, *entries, *teams, *memberships, *goals, *awards, *actions, *tallies]
+
+
+def counts(**nonzero: int) -> dict[str, int]:
+    return {**dict.fromkeys(backup.RECORD_TYPES, 0), **nonzero}
 
 
 def test_export_writes_records_and_a_manifest(store: Store, tmp_path: Path) -> None:
     seed(store)
     manifest = backup.export(store=store, path=tmp_path / "b")
-    assert manifest["counts"] == {"user": 3, "entry": 12}
+    assert manifest["counts"] == counts(user=3, entry=12)
     assert manifest["schemaVersion"] == backup.SCHEMA_VERSION
     lines = (tmp_path / "b" / "records.jsonl").read_bytes().splitlines()
     assert len(lines) == 15
@@ -56,8 +100,8 @@ def test_restore_into_an_empty_store_gives_the_same_records(
         seed(source)
         backup.export(store=source, path=tmp_path / "b")
         seen: list[int] = []
-        counts = backup.restore(store=target, path=tmp_path / "b", progress=seen.append)
-        assert counts == {"user": 3, "entry": 12}
+        restored = backup.restore(store=target, path=tmp_path / "b", progress=seen.append)
+        assert restored == counts(user=3, entry=12)
         assert sum(seen) == 15
         assert everything(target) == everything(source)
     finally:
@@ -181,6 +225,7 @@ def test_sqlite_to_dynamodb_and_back_gives_byte_identical_records(tmp_path: Path
     dynamodb = STORE_FACTORIES["dynamodb"](tmp_path / "dynamodb")
     try:
         seed(sqlite, users=4, entries_each=30)
+        seed_social(sqlite)
         user = next(iter(sqlite.users.scan_all()))
         sqlite.entries.add(  # awkward values: a non-ASCII note, a tiny float, a resolution
             make_entry(
@@ -197,7 +242,8 @@ def test_sqlite_to_dynamodb_and_back_gives_byte_identical_records(tmp_path: Path
             (tmp_path / d / "records.jsonl").read_bytes() for d in ("from-sqlite", "from-dynamodb")
         ]
         assert records[0] == records[1]
-        assert records[0].count(b"\n") == 4 + 4 * 30 + 1
+        # users, entries, a team, 2 members, 4 + 1 goals, 4 x 2 awards, 4 actions
+        assert records[0].count(b"\n") == 4 + 4 * 30 + 1 + 1 + 2 + 5 + 8 + 4
     finally:
         sqlite.close()
         dynamodb.close()
@@ -246,3 +292,53 @@ def test_a_version_1_backup_gives_entries_their_utc_day(store: Store, tmp_path: 
     assert store.rollups.entry_count(user.user_id) == 1
     (march,) = store.rollups.month_totals(user.user_id, ["2026-03"])
     assert march.entries_by_day == {2: 1}
+
+
+def test_teams_goals_awards_and_actions_survive_a_backup_and_restore(
+    store_factory: StoreFactory, tmp_path: Path
+) -> None:
+    source = store_factory(tmp_path / "source")
+    target = store_factory(tmp_path / "target")
+    try:
+        seed(source, users=3, entries_each=2)
+        team = seed_social(source)
+        manifest = backup.export(store=source, path=tmp_path / "b")
+        assert manifest["counts"] == counts(
+            user=3, entry=6, team=1, membership=2, goal=4, award=6, action=3
+        )
+        backup.restore(store=target, path=tmp_path / "b")
+        assert everything(target) == everything(source)
+        assert target.teams.get(team.team_id) == team
+        # The award ids kept with the totals came back: the next awarding reads them.
+        owner = min(source.users.scan_all(), key=lambda u: u.user_id)
+        assert target.rollups.tally(owner.user_id, []).awarded == {"first-entry", "streak-7"}
+    finally:
+        source.close()
+        target.close()
+
+
+def test_a_record_before_what_it_refers_to_is_refused(store: Store, tmp_path: Path) -> None:
+    seed(store, users=2, entries_each=1)
+    seed_social(store)
+    path = tmp_path / "b"
+    backup.export(store=store, path=path)
+    lines = (path / "records.jsonl").read_bytes().splitlines(keepends=True)
+    team = next(n for n, line in enumerate(lines) if line.startswith(b'{"type":"team"'))
+    moved = [*lines[:team], *lines[team + 1 :], lines[team]]  # the team after its members
+    (path / "records.jsonl").write_bytes(b"".join(moved))
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["sha256"] = hashlib.sha256(b"".join(moved)).hexdigest()
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(InvalidBackup, match=r"membership of team .* not in the backup before it"):
+        backup.verify(path)
+
+
+def test_a_version_2_backup_may_hold_only_users_and_entries(store: Store, tmp_path: Path) -> None:
+    seed(store, users=2, entries_each=1)
+    seed_social(store)
+    path = tmp_path / "b"
+    backup.export(store=store, path=path)
+    manifest = json.loads((path / "manifest.json").read_text())
+    (path / "manifest.json").write_text(json.dumps({**manifest, "schemaVersion": 2}))
+    with pytest.raises(InvalidBackup, match="a team record in a version 2 backup"):
+        backup.verify(path)

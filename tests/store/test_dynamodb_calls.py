@@ -16,16 +16,31 @@ import pytest
 
 from carbontrack.domain.models import Entry, Page, User
 from carbontrack.store.base import (
+    AchievementRepository,
+    ActionRepository,
     EntryRepository,
     FactorRepository,
+    GoalRepository,
     LoginThrottle,
     RollupRepository,
+    TeamRepository,
     UserRepository,
 )
 from carbontrack.store.dynamodb import DynamoStore
 from carbontrack.store.dynamodb.metrics import CallCounter
 from tests.backends import dynamodb_store
-from tests.store.factories import T0, make_dataset, make_entry, make_factor, make_user
+from tests.store.factories import (
+    T0,
+    make_award,
+    make_commitment,
+    make_dataset,
+    make_entry,
+    make_factor,
+    make_goal,
+    make_membership,
+    make_team,
+    make_user,
+)
 
 pytestmark = pytest.mark.usefixtures("aws_moto")
 
@@ -206,10 +221,16 @@ def test_capacity_is_reported(dynamo: DynamoStore, user: User) -> None:
 
 
 def test_no_method_but_scan_all_scans(dynamo: DynamoStore) -> None:
-    """Every method of every repository Protocol, once: only `users.scan_all` Scans."""
+    """Every method of the user-data and factor Protocols, once: only `users.scan_all` Scans."""
     user, other = make_user(), make_user()
     entry = make_entry(user_id=user.user_id)
     dataset, factor = make_dataset(), make_factor()
+    goal = make_goal(owner_id=user.user_id)
+    team = make_team()
+    owner = make_membership(team_id=team.team_id, user_id=user.user_id, role="owner")
+    member = make_membership(team_id=team.team_id, user_id=other.user_id)
+    award = make_award(user_id=user.user_id)
+    commitment = make_commitment(user_id=user.user_id)
     calls: dict[str, Callable[[], object]] = {
         "users.add": lambda: dynamo.users.add(user),
         "users.get": lambda: dynamo.users.get(user.user_id),
@@ -227,6 +248,35 @@ def test_no_method_but_scan_all_scans(dynamo: DynamoStore) -> None:
         "rollups.month_totals": lambda: dynamo.rollups.month_totals(user.user_id, ["2026-03"]),
         "rollups.entry_count": lambda: dynamo.rollups.entry_count(user.user_id),
         "rollups.rebuild": lambda: dynamo.rollups.rebuild(user.user_id),
+        "rollups.tally": lambda: dynamo.rollups.tally(user.user_id, ["2026-03"]),
+        "rollups.month_totals_many": lambda: dynamo.rollups.month_totals_many(
+            [user.user_id, other.user_id], ["2026-03"]
+        ),
+        "goals.add": lambda: dynamo.goals.add(goal),
+        "goals.get": lambda: dynamo.goals.get(user.user_id, goal.goal_id),
+        "goals.list_for_owner": lambda: dynamo.goals.list_for_owner(user.user_id),
+        "goals.update": lambda: dynamo.goals.update(replace(goal, target_co2e_kg=1.0)),
+        "goals.put_many": lambda: dynamo.goals.put_many([goal]),
+        "goals.delete": lambda: dynamo.goals.delete(user.user_id, goal.goal_id),
+        "teams.create": lambda: dynamo.teams.create(team, owner),
+        "teams.get": lambda: dynamo.teams.get(team.team_id),
+        "teams.update": lambda: dynamo.teams.update(replace(team, name="Renamed")),
+        "teams.membership": lambda: dynamo.teams.membership(team.team_id, user.user_id),
+        "teams.members": lambda: dynamo.teams.members(team.team_id),
+        "teams.teams_of": lambda: dynamo.teams.teams_of(user.user_id),
+        "teams.add_member": lambda: dynamo.teams.add_member(member),
+        "teams.update_member": lambda: dynamo.teams.update_member(replace(member, role="admin")),
+        "teams.remove_member": lambda: dynamo.teams.remove_member(team.team_id, other.user_id),
+        "teams.put_many": lambda: dynamo.teams.put_many([team]),
+        "teams.put_members": lambda: dynamo.teams.put_members([member]),
+        "teams.delete": lambda: dynamo.teams.delete(team.team_id),
+        "achievements.award": lambda: dynamo.achievements.award(award),
+        "achievements.list_for_user": lambda: dynamo.achievements.list_for_user(user.user_id),
+        "achievements.put_many": lambda: dynamo.achievements.put_many([award]),
+        "actions.put": lambda: dynamo.actions.put(commitment),
+        "actions.get": lambda: dynamo.actions.get(user.user_id, commitment.action_id),
+        "actions.list_for_user": lambda: dynamo.actions.list_for_user(user.user_id),
+        "actions.put_many": lambda: dynamo.actions.put_many([commitment]),
         "factors.replace_dataset": lambda: dynamo.factors.replace_dataset(dataset, [factor]),
         "factors.datasets": dynamo.factors.datasets,
         "factors.get": lambda: dynamo.factors.get(factor.factor_id),
@@ -248,6 +298,10 @@ def _protocol_methods() -> set[str]:
         "users": UserRepository,
         "entries": EntryRepository,
         "rollups": RollupRepository,
+        "goals": GoalRepository,
+        "teams": TeamRepository,
+        "achievements": AchievementRepository,
+        "actions": ActionRepository,
         "factors": FactorRepository,
         "login_throttle": LoginThrottle,
     }
@@ -268,3 +322,17 @@ def test_rollup_reads(dynamo: DynamoStore, user: User) -> None:
     assert ops == ["BatchGetItem"]
     ops = _ops(dynamo, "rollups.entry_count", lambda: dynamo.rollups.entry_count(user.user_id))
     assert ops == ["GetItem"]
+
+
+def test_month_totals_many_reads_100_user_months_a_call(dynamo: DynamoStore) -> None:
+    users = [f"user-{n:03d}" for n in range(60)]
+    months = ["2026-01", "2026-02"]
+    many = _ops(
+        dynamo, "rollups.month_totals_many", lambda: dynamo.rollups.month_totals_many(users, months)
+    )
+    assert many == ["BatchGetItem", "BatchGetItem"]  # 120 keys
+
+    def tally() -> object:
+        return dynamo.rollups.tally(users[0], months)
+
+    assert _ops(dynamo, "rollups.tally", tally) == ["BatchGetItem"]

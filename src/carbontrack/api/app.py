@@ -14,12 +14,14 @@ from carbontrack.api import errors
 from carbontrack.api.limits import BodySizeLimit
 from carbontrack.api.routes import (
     achievements,
+    anomalies,
     auth,
     entries,
     factors,
     goals,
     health,
     profile,
+    reasoning,
     recommendations,
     stats,
     teams,
@@ -29,7 +31,7 @@ from carbontrack.services.factors import sync_catalogue
 from carbontrack.settings import Settings
 from carbontrack.store import build_store
 from carbontrack.store.base import Store
-from carbontrack.web import pages
+from carbontrack.web import assets, pages
 
 IMPORT_PATH = "/api/entries/import"
 
@@ -60,9 +62,12 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         achievements.router,
         recommendations.router,
         stats.router,
+        anomalies.router,
+        reasoning.router,
     ):
         app.include_router(router)
     app.include_router(pages.router)
+    app.mount(assets.STATIC_PATH, assets.static_files(), name="static")
     app.add_middleware(
         BodySizeLimit,
         default_bytes=settings.max_body_bytes,

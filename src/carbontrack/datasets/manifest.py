@@ -28,6 +28,8 @@ NOAA_GLOBAL_TREND_FILE = "co2/noaa_gml_co2_trend_gl_2010_2020.txt"
 WRI_PLANTS_FILE = "co2/wri_gppd_fossil_plants_co2_estimates_dfg.csv"
 NE_COUNTRIES_FILE = "co2/naturalearth_ne_110m_admin_0_countries.geojson"
 NE_PLACES_FILE = "co2/naturalearth_ne_110m_populated_places_simple.geojson"
+# Derived, committed: built from the OCO-2 files above by `carbontrack anomalies build`.
+OCO2_ANOMALIES_FILE = "co2/derived/anomalies.json"
 
 SHA256: dict[str, str] = {
     DEFRA_FILE: "f48780a8c5d542b2a08aeee07a83dea95a8c02b4e135f80de5bde664a6383db4",
@@ -98,6 +100,7 @@ SHA256: dict[str, str] = {
     "co2/wri_gppd_fossil_plants_co2_estimates_dfg.csv": (
         "ed76754feb64213a291fda556824c20a5c54bafaef3e5bdd807c1c78a9c54546"
     ),
+    OCO2_ANOMALIES_FILE: "daa0879dc09145e5d84cc9c37a8a9c86e4882b557b0ab4dfdf665c17e84a226a",
 }
 
 

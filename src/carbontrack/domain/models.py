@@ -119,6 +119,15 @@ class MonthTotals:
 
 
 @dataclass(frozen=True, slots=True)
+class Tally:
+    """A user's standing as the store keeps it: what awarding achievements reads at once."""
+
+    entry_count: int
+    months: list[MonthTotals]  # in the order asked
+    awarded: frozenset[str]  # achievement ids the user holds
+
+
+@dataclass(frozen=True, slots=True)
 class Goal:
     """A reduction or budget target over a repeating period, for a user or a team.
 

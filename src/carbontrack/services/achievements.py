@@ -1,10 +1,11 @@
 """Award achievements when their event happens, and show where a user stands on each.
 
 Each hook measures only what its event can change, from store-kept totals, never from the
-user's entries: `on_entry_written` reads the entry count (1 read), the totals of the last
-few local months (1 read) and the user's awards (1 Query), then writes one conditional put
-per newly met achievement. A put that finds the award already there changes nothing, so a
-hook that runs twice, or two requests racing, still award once. Every hook awards *all* the
+user's entries: `on_entry_written` reads the entry count, the totals of the last few local
+months and the ids of the user's awards in one read (`rollups.tally`: one BatchGetItem on
+DynamoDB), then writes one conditional award per newly met achievement. An award that
+finds itself already there changes nothing, so a hook that runs twice, or two requests
+racing, still award once. Every hook awards *all* the
 met achievements of its kind, so one that was missed (say, entries logged before
 achievements existed) is awarded at the next event of that kind.
 """
@@ -45,7 +46,10 @@ class AchievementBoard:
 
 def on_entry_written(*, store: Store, user: User, now: datetime) -> list[Award]:
     """Award the entry-count, streak and month-over-month achievements just reached."""
-    return _award_met(store=store, user=user, now=now, facts=_entry_facts(store, user, now))
+    today = _today(user, now)
+    tally = store.rollups.tally(user.user_id, achievements.months_needed(today))
+    facts = Facts(today=today, entry_count=tally.entry_count, months=tally.months)
+    return _award_met(store=store, user=user, now=now, facts=facts, have=tally.awarded)
 
 
 def on_goal_set(*, store: Store, user: User, now: datetime) -> list[Award]:
@@ -117,12 +121,23 @@ def _entry_facts(store: Store, user: User, now: datetime) -> Facts:
     )
 
 
-def _award_met(*, store: Store, user: User, now: datetime, facts: Facts) -> list[Award]:
-    """Award each achievement `facts` show as met that the user does not have yet."""
+def _award_met(
+    *,
+    store: Store,
+    user: User,
+    now: datetime,
+    facts: Facts,
+    have: frozenset[str] | None = None,
+) -> list[Award]:
+    """Award each achievement `facts` show as met that the user does not have yet.
+
+    `have`: the user's award ids if the caller read them already.
+    """
     met = [s.achievement.achievement_id for s in achievements.evaluate(facts) if s.met]
     if not met:
         return []
-    have = {a.achievement_id for a in store.achievements.list_for_user(user.user_id)}
+    if have is None:
+        have = frozenset(a.achievement_id for a in store.achievements.list_for_user(user.user_id))
     awarded: list[Award] = []
     for achievement_id in met:
         award = Award(user_id=user.user_id, achievement_id=achievement_id, earned_at=now)

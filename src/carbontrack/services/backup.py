@@ -1,14 +1,18 @@
 """Backend-neutral backup and restore: JSON Lines of typed records plus a manifest.
 
-A backup is a directory with `records.jsonl` (one record a line: users first, then each
-user's entries newest first) and `manifest.json` (format, schema version, counts per type,
-SHA-256 of the records file). Output is canonical (sorted keys, fixed order), so the same
-data backed up from SQLite or DynamoDB gives byte-identical files.
+A backup is a directory with `records.jsonl` (one record a line, in this order: users, each
+user's entries newest first, teams, memberships, goals (of users and of teams), awards,
+action commitments) and `manifest.json` (format, schema version, counts per type, SHA-256
+of the records file). Every record comes after the records it refers to. Output is
+canonical (sorted keys, fixed order), so the same data backed up from SQLite or DynamoDB
+gives byte-identical files. Teams are found through their members, so the users' listing is
+the only scan a backup makes.
 
 Restore checks everything before it writes anything: manifest, checksum, every line, every
 record type and the counts. Records are then written in batches with upserts, so a restore
 that stops half way can be finished by running it again with `force=True`. Per-user totals
-are not in the backup: the restore recomputes them from the entries at the end.
+are not in the backup: the restore recomputes them (and the award ids kept with them) at
+the end.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,19 +30,32 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from carbontrack import __version__
 from carbontrack.domain.errors import DomainError, InvalidBackup
-from carbontrack.domain.models import Entry, User
+from carbontrack.domain.models import (
+    ActionCommitment,
+    Award,
+    Entry,
+    Goal,
+    Membership,
+    Team,
+    User,
+)
+from carbontrack.domain.teams import TEAM_GOAL_PREFIX, goal_owner_id
 from carbontrack.store.base import Store
 
 FORMAT = "carbontrack-backup"
 # 2: entries carry `day`. Version 1 is still read: its entries get their UTC date.
-SCHEMA_VERSION = 2
+# 3: teams, memberships, goals, awards and action commitments. Versions 1-2 have none.
+SCHEMA_VERSION = 3
 RECORDS_FILE = "records.jsonl"
 MANIFEST_FILE = "manifest.json"
-RECORD_TYPES = ("user", "entry")
+RECORD_TYPES = ("user", "entry", "team", "membership", "goal", "award", "action")
 BATCH = 500
 PAGE = 500
 
 Progress = Callable[[int], None]
+
+
+Record = User | Entry | Team | Membership | Goal | Award | ActionCommitment
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +70,56 @@ class _EntryRecord:
     data: Entry
 
 
-_ADAPTERS: dict[str, TypeAdapter[Any]] = {"user": TypeAdapter(User), "entry": TypeAdapter(Entry)}
-_RECORD: TypeAdapter[_UserRecord | _EntryRecord] = TypeAdapter(
-    Annotated[_UserRecord | _EntryRecord, Field(discriminator="type")]
+@dataclass(frozen=True, slots=True)
+class _TeamRecord:
+    type: Literal["team"]
+    data: Team
+
+
+@dataclass(frozen=True, slots=True)
+class _MembershipRecord:
+    type: Literal["membership"]
+    data: Membership
+
+
+@dataclass(frozen=True, slots=True)
+class _GoalRecord:
+    type: Literal["goal"]
+    data: Goal
+
+
+@dataclass(frozen=True, slots=True)
+class _AwardRecord:
+    type: Literal["award"]
+    data: Award
+
+
+@dataclass(frozen=True, slots=True)
+class _ActionRecord:
+    type: Literal["action"]
+    data: ActionCommitment
+
+
+_AnyRecord = (
+    _UserRecord
+    | _EntryRecord
+    | _TeamRecord
+    | _MembershipRecord
+    | _GoalRecord
+    | _AwardRecord
+    | _ActionRecord
 )
+_TYPES: dict[str, type[Any]] = {
+    "user": User,
+    "entry": Entry,
+    "team": Team,
+    "membership": Membership,
+    "goal": Goal,
+    "award": Award,
+    "action": ActionCommitment,
+}
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {kind: TypeAdapter(t) for kind, t in _TYPES.items()}
+_RECORD: TypeAdapter[_AnyRecord] = TypeAdapter(Annotated[_AnyRecord, Field(discriminator="type")])
 
 
 class RestoreIncomplete(DomainError):
@@ -76,7 +139,7 @@ def _no_progress(_: int) -> None:
 
 
 def export(*, store: Store, path: Path, progress: Progress = _no_progress) -> dict[str, Any]:
-    """Write a backup of every user and entry to directory `path`; return the manifest."""
+    """Write a backup of all user data to directory `path`; return the manifest."""
     if (path / MANIFEST_FILE).exists():
         raise InvalidBackup(f"{path} already holds a backup; choose a new directory")
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -105,7 +168,7 @@ def export(*, store: Store, path: Path, progress: Progress = _no_progress) -> di
     return manifest
 
 
-def _records(store: Store) -> Iterator[tuple[str, User | Entry]]:
+def _records(store: Store) -> Iterator[tuple[str, Record]]:
     users = sorted(store.users.scan_all(), key=lambda user: user.user_id)
     for user in users:
         yield "user", user
@@ -118,6 +181,25 @@ def _records(store: Store) -> Iterator[tuple[str, User | Entry]]:
             if page.next_cursor is None:
                 break
             cursor = page.next_cursor
+    team_ids = sorted({m.team_id for user in users for m in store.teams.teams_of(user.user_id)})
+    teams = [team for team in map(store.teams.get, team_ids) if team is not None]
+    for team in teams:
+        yield "team", team
+    for team in teams:
+        for member in sorted(store.teams.members(team.team_id), key=lambda m: m.user_id):
+            yield "membership", member
+    owners = [user.user_id for user in users] + [goal_owner_id(t.team_id) for t in teams]
+    for owner_id in sorted(owners):
+        for goal in sorted(store.goals.list_for_owner(owner_id), key=lambda g: g.goal_id):
+            yield "goal", goal
+    for user in users:
+        awards = store.achievements.list_for_user(user.user_id)
+        for award in sorted(awards, key=lambda a: a.achievement_id):
+            yield "award", award
+    for user in users:
+        commitments = store.actions.list_for_user(user.user_id)
+        for commitment in sorted(commitments, key=lambda c: c.action_id):
+            yield "action", commitment
 
 
 def _private_file(path: Path) -> Any:
@@ -125,7 +207,7 @@ def _private_file(path: Path) -> Any:
     return os.fdopen(fd, "wb")
 
 
-def encode_record(kind: str, record: User | Entry) -> bytes:
+def encode_record(kind: str, record: Record) -> bytes:
     """One canonical JSON line for a record."""
     data = _ADAPTERS[kind].dump_json(record)
     return b'{"type":"' + kind.encode() + b'","data":' + data + b"}\n"
@@ -169,21 +251,47 @@ def verify(path: Path) -> dict[str, Any]:
     manifest = read_manifest(path)
     digest = hashlib.sha256()
     counts = dict.fromkeys(RECORD_TYPES, 0)
-    user_ids: set[str] = set()
+    seen = _Seen()
     for number, line in _lines(path):
         digest.update(line)
         kind, record = decode_record(line, number=number, version=manifest["schemaVersion"])
         counts[kind] += 1
-        if isinstance(record, User):
-            user_ids.add(record.user_id)
-        elif record.user_id not in user_ids:
-            raise InvalidBackup(f"line {number}: entry of user {record.user_id} not in the backup")
+        seen.check(kind, record, number=number)
     if digest.hexdigest() != manifest["sha256"]:
         raise InvalidBackup("the records file does not match the manifest checksum")
     expected = {kind: manifest["counts"].get(kind, 0) for kind in RECORD_TYPES}
     if counts != expected:
         raise InvalidBackup(f"record counts {counts} differ from the manifest's {expected}")
     return manifest
+
+
+@dataclass(slots=True)
+class _Seen:
+    """The users and teams read so far: every record must come after those it refers to."""
+
+    users: set[str] = field(default_factory=set)
+    teams: set[str] = field(default_factory=set)
+
+    def check(self, kind: str, record: Record, *, number: int) -> None:
+        if isinstance(record, User):
+            self.users.add(record.user_id)
+        elif isinstance(record, Team):
+            self.teams.add(record.team_id)
+        elif isinstance(record, Goal):
+            owner = record.owner_id
+            if owner.startswith(TEAM_GOAL_PREFIX):
+                _need(self.teams, owner.removeprefix(TEAM_GOAL_PREFIX), "team", kind, number)
+            else:
+                _need(self.users, owner, "user", kind, number)
+        else:
+            _need(self.users, record.user_id, "user", kind, number)
+            if isinstance(record, Membership):
+                _need(self.teams, record.team_id, "team", kind, number)
+
+
+def _need(known: set[str], key: str, what: str, kind: str, number: int) -> None:
+    if key not in known:
+        raise InvalidBackup(f"line {number}: {kind} of {what} {key} not in the backup before it")
 
 
 def restore(
@@ -198,14 +306,12 @@ def restore(
     restored_users: list[str] = []
     try:
         for kind, batch in _batches(path, version=manifest["schemaVersion"]):
-            if kind == "user":
-                store.users.put_many(batch)  # type: ignore[arg-type]
-                restored_users += [record.user_id for record in batch]
-            else:
-                store.entries.put_many(batch)  # type: ignore[arg-type]
+            _write(store, kind, batch)
+            restored_users += [r.user_id for r in batch if isinstance(r, User)]
             written += len(batch)
             progress(len(batch))
-        for user_id in restored_users:  # entries were restored as they were: no totals yet
+        # Entries and awards were restored as they were: now the totals and award ids.
+        for user_id in restored_users:
             store.rollups.rebuild(user_id)
     except DomainError as exc:
         raise RestoreIncomplete(
@@ -217,8 +323,21 @@ def restore(
     return {kind: manifest["counts"].get(kind, 0) for kind in RECORD_TYPES}
 
 
-def _batches(path: Path, *, version: int) -> Iterator[tuple[str, list[User | Entry]]]:
-    kind_of_batch, batch = "", list[User | Entry]()
+def _write(store: Store, kind: str, batch: list[Any]) -> None:
+    writers: dict[str, Callable[[list[Any]], None]] = {
+        "user": store.users.put_many,
+        "entry": store.entries.put_many,
+        "team": store.teams.put_many,
+        "membership": store.teams.put_members,
+        "goal": store.goals.put_many,
+        "award": store.achievements.put_many,
+        "action": store.actions.put_many,
+    }
+    writers[kind](batch)
+
+
+def _batches(path: Path, *, version: int) -> Iterator[tuple[str, list[Record]]]:
+    kind_of_batch, batch = "", list[Record]()
     for number, line in _lines(path):
         kind, record = decode_record(line, number=number, version=version)
         if batch and (kind != kind_of_batch or len(batch) >= BATCH):
@@ -241,9 +360,7 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
         raise InvalidBackup(f"no {RECORDS_FILE} in {path}") from None
 
 
-def decode_record(
-    line: bytes, *, number: int, version: int = SCHEMA_VERSION
-) -> tuple[str, User | Entry]:
+def decode_record(line: bytes, *, number: int, version: int = SCHEMA_VERSION) -> tuple[str, Record]:
     """Parse and type-check one record line (strict JSON: no silent coercion)."""
     if version < 2:
         line = _with_day(line)
@@ -256,6 +373,8 @@ def decode_record(
         raise InvalidBackup(f"line {number} is not a valid record: {problems}") from None
     if any(t.tzinfo is None for t in _times(record.data)):
         raise InvalidBackup(f"line {number}: a datetime has no time zone")
+    if version < 3 and record.type not in ("user", "entry"):
+        raise InvalidBackup(f"line {number}: a {record.type} record in a version {version} backup")
     return record.type, record.data
 
 
@@ -273,7 +392,22 @@ def _with_day(line: bytes) -> bytes:
     return line
 
 
-def _times(record: User | Entry) -> list[datetime]:
-    if isinstance(record, User):
-        return [record.created_at]
-    return [record.timestamp, record.created_at, record.updated_at]
+def _times(record: Record) -> list[datetime]:
+    """Every datetime of a record (each must carry its time zone)."""
+    times: list[datetime | None]
+    match record:
+        case User():
+            times = [record.created_at]
+        case Entry():
+            times = [record.timestamp, record.created_at, record.updated_at]
+        case Team():
+            times = [record.created_at, record.join_code_expires_at]
+        case Membership():
+            times = [record.joined_at]
+        case Goal():
+            times = [record.created_at, record.achieved_at]
+        case Award():
+            times = [record.earned_at]
+        case ActionCommitment():
+            times = [record.committed_at, record.completed_at]
+    return [time for time in times if time is not None]

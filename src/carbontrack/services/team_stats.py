@@ -1,8 +1,8 @@
 """A team's numbers: dashboard, leaderboard and team goals, from members' month totals only.
 
-Nothing here reads an entry: every figure comes from `store.rollups.month_totals`, one
-read per member per request (on DynamoDB one BatchGetItem each), so a member sees other
-members' totals and the team's sums, never what anyone logged.
+Nothing here reads an entry: every figure comes from `store.rollups.month_totals_many`
+(on DynamoDB one BatchGetItem per 100 member-months), so a member sees other members' totals
+and the team's sums, never what anyone logged.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def leaderboard(*, store: Store, user: User, team_id: str) -> teams.Leaderboard:
     month_start = periods.period_start(_today(user), "month")
     members = store.teams.members(team_id)
     month = periods.month_keys(month_start, periods.shift(month_start, "month", 1))
-    totals = {m.user_id: store.rollups.month_totals(m.user_id, month) for m in members}
+    totals = store.rollups.month_totals_many([m.user_id for m in members], month)
     return teams.leaderboard(members, totals, month_start=month_start, viewer_id=user.user_id)
 
 
@@ -166,9 +166,7 @@ def _summed_totals(
     """Every member's totals of `months` in one list (the period sums add them up)."""
     if not months:
         return []
-    return teams.team_totals(
-        {m.user_id: store.rollups.month_totals(m.user_id, months) for m in members}
-    )
+    return teams.team_totals(store.rollups.month_totals_many([m.user_id for m in members], months))
 
 
 def _today(user: User) -> date:

@@ -23,9 +23,11 @@ from carbontrack.domain.models import (
     Membership,
     MonthTotals,
     Page,
+    Tally,
     Team,
     User,
 )
+from carbontrack.domain.reasoning import CachedReasoning
 
 
 class UserRepository(Protocol):
@@ -128,12 +130,26 @@ class RollupRepository(Protocol):
         """Totals of the given months ("YYYY-MM"), in the order asked; one read for up to 100."""
         ...
 
+    def month_totals_many(
+        self, user_ids: Sequence[str], months: Sequence[str]
+    ) -> dict[str, list[MonthTotals]]:
+        """`month_totals` of several users (a team): one BatchGetItem per 100 user-months."""
+        ...
+
     def entry_count(self, user_id: str) -> int:
         """How many entries the user has ever had and still has (one read)."""
         ...
 
+    def tally(self, user_id: str, months: Sequence[str]) -> Tally:
+        """The entry count, the given months' totals and the user's award ids, in one read.
+
+        What awarding achievements needs after an entry write: one BatchGetItem on DynamoDB,
+        where the award ids are kept on the totals item by `AchievementRepository.award`.
+        """
+        ...
+
     def rebuild(self, user_id: str) -> None:
-        """Recompute a user's totals from their entries (after a restore)."""
+        """Recompute a user's totals (and award ids) from their entries and awards (restore)."""
         ...
 
 
@@ -152,6 +168,10 @@ class GoalRepository(Protocol):
 
     def delete(self, owner_id: str, goal_id: str) -> None:
         """`NotFound` if absent."""
+        ...
+
+    def put_many(self, goals: Sequence[Goal]) -> None:
+        """Write goals exactly as given, replacing same keys (restore; safe to repeat)."""
         ...
 
 
@@ -186,6 +206,17 @@ class TeamRepository(Protocol):
         """`NotFound` if the user is not a member."""
         ...
 
+    def put_many(self, teams: Sequence[Team]) -> None:
+        """Write teams exactly as given, replacing same ids (restore; safe to repeat)."""
+        ...
+
+    def put_members(self, memberships: Sequence[Membership]) -> None:
+        """Write memberships exactly as given, replacing same keys (restore; safe to repeat).
+
+        Write their teams and users first.
+        """
+        ...
+
 
 class AchievementRepository(Protocol):
     def award(self, award: Award) -> bool:
@@ -193,6 +224,14 @@ class AchievementRepository(Protocol):
         ...
 
     def list_for_user(self, user_id: str) -> list[Award]: ...
+
+    def put_many(self, awards: Sequence[Award]) -> None:
+        """Write awards exactly as given, replacing same keys (restore; safe to repeat).
+
+        `RollupRepository.rebuild` afterwards brings the award ids kept with the totals up
+        to date.
+        """
+        ...
 
 
 class ActionRepository(Protocol):
@@ -203,6 +242,10 @@ class ActionRepository(Protocol):
     def get(self, user_id: str, action_id: str) -> ActionCommitment | None: ...
 
     def list_for_user(self, user_id: str) -> list[ActionCommitment]: ...
+
+    def put_many(self, commitments: Sequence[ActionCommitment]) -> None:
+        """Write commitments exactly as given, replacing same keys (restore; safe to repeat)."""
+        ...
 
 
 class FactorRepository(Protocol):
@@ -237,6 +280,18 @@ class LoginThrottle(Protocol):
     def reset(self, key: str) -> None: ...
 
 
+class ReasoningCacheRepository(Protocol):
+    """Explanations of CO2 anomalies by cache key, each kept until its `expires_at`."""
+
+    def get(self, key: str, now: datetime) -> CachedReasoning | None:
+        """The live item under `key`; None if absent or expired (even if not yet deleted)."""
+        ...
+
+    def put(self, item: CachedReasoning) -> None:
+        """Store an item, replacing any under the same key."""
+        ...
+
+
 class Store(Protocol):
     """Everything the services need, built by `carbontrack.store.build_store`."""
 
@@ -250,5 +305,6 @@ class Store(Protocol):
     actions: ActionRepository
     factors: FactorRepository
     login_throttle: LoginThrottle
+    reasoning_cache: ReasoningCacheRepository
 
     def close(self) -> None: ...

@@ -7,7 +7,10 @@ from importlib.resources import files
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from carbontrack.web import map_page
+
 router = APIRouter(include_in_schema=False)
+router.include_router(map_page.router)  # /map, the CO2 anomaly explorer
 
 
 @router.get("/", response_class=HTMLResponse)

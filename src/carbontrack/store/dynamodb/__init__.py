@@ -19,6 +19,7 @@ from carbontrack.store.base import (
     FactorRepository,
     GoalRepository,
     LoginThrottle,
+    ReasoningCacheRepository,
     RollupRepository,
     TeamRepository,
     UserRepository,
@@ -28,6 +29,7 @@ from carbontrack.store.dynamodb.entries import DynamoEntries
 from carbontrack.store.dynamodb.errors import DynamoStoreError
 from carbontrack.store.dynamodb.factors import DynamoFactors
 from carbontrack.store.dynamodb.goals import DynamoGoals
+from carbontrack.store.dynamodb.reasoning_cache import DynamoReasoningCache
 from carbontrack.store.dynamodb.rollups import DynamoRollups
 from carbontrack.store.dynamodb.tables import (
     ACHIEVEMENTS,
@@ -36,6 +38,7 @@ from carbontrack.store.dynamodb.tables import (
     EMISSION_FACTORS,
     ENTRIES,
     GOALS,
+    REASONING_CACHE,
     ROLLUPS,
     TEAM_MEMBERS,
     TEAMS,
@@ -98,15 +101,21 @@ class DynamoStore:
             client, table=entries_table, rollups_table=ROLLUPS.name(prefix)
         )
         self.rollups: RollupRepository = DynamoRollups(
-            client, table=ROLLUPS.name(prefix), entries_table=entries_table
+            client,
+            table=ROLLUPS.name(prefix),
+            entries_table=entries_table,
+            achievements_table=ACHIEVEMENTS.name(prefix),
         )
         self.factors: FactorRepository = DynamoFactors(client, table=EMISSION_FACTORS.name(prefix))
         self.goals: GoalRepository = DynamoGoals(client, table=GOALS.name(prefix))
         self.login_throttle: LoginThrottle = DynamoLoginThrottle(client, table=users_table)
         self.achievements: AchievementRepository = DynamoAchievements(
-            client, table=ACHIEVEMENTS.name(prefix)
+            client, table=ACHIEVEMENTS.name(prefix), rollups_table=ROLLUPS.name(prefix)
         )
         self.actions: ActionRepository = DynamoActions(client, table=ACTIONS.name(prefix))
+        self.reasoning_cache: ReasoningCacheRepository = DynamoReasoningCache(
+            client, table=REASONING_CACHE.name(prefix)
+        )
         self.teams: TeamRepository = DynamoTeams(
             client,
             table=TEAMS.name(prefix),

@@ -1,27 +1,30 @@
 """Awards and action commitments in DynamoDB: tables `achievements` and `actions`.
 
 achievements - key: `userId` + `achievementId`; attribute `earnedAt`. An award is one
-PutItem with `attribute_not_exists(achievementId)`, so DynamoDB itself makes it happen at
-most once, whatever the number of concurrent writers.
+TransactWriteItems: a Put with `attribute_not_exists(achievementId)`, so DynamoDB itself
+makes it happen at most once whatever the number of concurrent writers, and an ADD of the id
+to the user's `awarded` set in the rollups table, which `rollups.tally` reads.
 actions - key: `userId` + `actionId`; attributes `committedAt`, `completedAt`?.
 A user's items are one partition: listing them is one Query (paged past 1 MB).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from carbontrack.domain.models import ActionCommitment, Award
-from carbontrack.store.dynamodb import codec
-from carbontrack.store.dynamodb.batch import batch_write
-from carbontrack.store.dynamodb.errors import is_condition_failed, translated
+from carbontrack.store.dynamodb import codec, rollups
+from carbontrack.store.dynamodb.batch import batch_write, transact_write
+from carbontrack.store.dynamodb.errors import CONDITION_FAILED, DynamoStoreError, translated
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import QueryInputTypeDef, WriteRequestTypeDef
+    from mypy_boto3_dynamodb.type_defs import (
+        QueryInputTypeDef,
+        TransactWriteItemTypeDef,
+        WriteRequestTypeDef,
+    )
 
     from carbontrack.store.dynamodb.codec import Item
 
@@ -29,32 +32,35 @@ if TYPE_CHECKING:
 class DynamoAchievements:
     """`AchievementRepository` over the achievements table."""
 
-    def __init__(self, client: DynamoDBClient, *, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, *, table: str, rollups_table: str) -> None:
         self._client = client
         self._table = table
+        self._rollups_table = rollups_table
 
     @translated
     def award(self, award: Award) -> bool:
-        """Record an award (one conditional PutItem); False if the user has it already."""
-        item = codec.to_item(
-            {
-                "userId": award.user_id,
-                "achievementId": award.achievement_id,
-                "earnedAt": codec.iso_time(award.earned_at, field="earned_at"),
+        """Record an award and its id on the totals (one transaction); False if held already.
+
+        An award held but missing from the `awarded` set (written before the set existed)
+        is added to the set then, so the next tally sees it.
+        """
+        user_id, achievement_id = award.user_id, award.achievement_id
+        put: TransactWriteItemTypeDef = {
+            "Put": {
+                "TableName": self._table,
+                "Item": _award_item(award),
+                "ConditionExpression": "attribute_not_exists(achievementId)",
             }
-        )
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=item,
-                ConditionExpression="attribute_not_exists(achievementId)",
-                ReturnConsumedCapacity="TOTAL",
-            )
-        except ClientError as exc:
-            if is_condition_failed(exc):
-                return False
-            raise
-        return True
+        }
+        marked = rollups.award_action(self._rollups_table, user_id, achievement_id)
+        codes = transact_write(self._client, [put, marked])
+        if codes is None:
+            return True
+        if CONDITION_FAILED in codes:
+            update = rollups.award_update(self._rollups_table, user_id, achievement_id)
+            self._client.update_item(**update, ReturnConsumedCapacity="TOTAL")
+            return False
+        raise DynamoStoreError(f"the award was cancelled: {codes}")
 
     @translated
     def list_for_user(self, user_id: str) -> list[Award]:
@@ -68,6 +74,14 @@ class DynamoAchievements:
             for v in map(codec.from_item, _partition(self._client, self._table, user_id))
         ]
 
+    @translated
+    def put_many(self, awards: Sequence[Award]) -> None:
+        """Write awards as given (BatchWriteItem); `rollups.rebuild` then updates the sets."""
+        puts: list[WriteRequestTypeDef] = [
+            {"PutRequest": {"Item": _award_item(award)}} for award in awards
+        ]
+        batch_write(self._client, self._table, puts)
+
 
 class DynamoActions:
     """`ActionRepository` over the actions table."""
@@ -79,18 +93,17 @@ class DynamoActions:
     @translated
     def put(self, commitment: ActionCommitment) -> None:
         """Create or replace the user's commitment to one action (one PutItem)."""
-        completed = commitment.completed_at
-        item = codec.to_item(
-            {
-                "userId": commitment.user_id,
-                "actionId": commitment.action_id,
-                "committedAt": codec.iso_time(commitment.committed_at, field="committed_at"),
-                "completedAt": None
-                if completed is None
-                else codec.iso_time(completed, field="completed_at"),
-            }
+        self._client.put_item(
+            TableName=self._table, Item=_action_item(commitment), ReturnConsumedCapacity="TOTAL"
         )
-        self._client.put_item(TableName=self._table, Item=item, ReturnConsumedCapacity="TOTAL")
+
+    @translated
+    def put_many(self, commitments: Sequence[ActionCommitment]) -> None:
+        """Create or replace commitments (BatchWriteItem)."""
+        puts: list[WriteRequestTypeDef] = [
+            {"PutRequest": {"Item": _action_item(c)}} for c in commitments
+        ]
+        batch_write(self._client, self._table, puts)
 
     @translated
     def get(self, user_id: str, action_id: str) -> ActionCommitment | None:
@@ -139,6 +152,30 @@ def _partition(
         if "LastEvaluatedKey" not in page:
             return
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _award_item(award: Award) -> Item:
+    return codec.to_item(
+        {
+            "userId": award.user_id,
+            "achievementId": award.achievement_id,
+            "earnedAt": codec.iso_time(award.earned_at, field="earned_at"),
+        }
+    )
+
+
+def _action_item(commitment: ActionCommitment) -> Item:
+    completed = commitment.completed_at
+    return codec.to_item(
+        {
+            "userId": commitment.user_id,
+            "actionId": commitment.action_id,
+            "committedAt": codec.iso_time(commitment.committed_at, field="committed_at"),
+            "completedAt": None
+            if completed is None
+            else codec.iso_time(completed, field="completed_at"),
+        }
+    )
 
 
 def _commitment(item: Item) -> ActionCommitment:

@@ -7,7 +7,7 @@ method is one single-item call.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -97,6 +97,12 @@ class DynamoGoals:
             if is_condition_failed(exc):
                 raise NotFound("goal not found", field="goal_id") from None
             raise
+
+    @translated
+    def put_many(self, goals: Sequence[Goal]) -> None:
+        """Write goals as given, replacing same keys (BatchWriteItem; restore)."""
+        puts: list[WriteRequestTypeDef] = [{"PutRequest": {"Item": _item(g)}} for g in goals]
+        batch_write(self._client, self._table, puts)
 
     def _put(self, goal: Goal, condition: str) -> bool:
         """Write the goal if `condition` holds; False if it did not."""

@@ -2,7 +2,9 @@
 
 One item per user and local month ("YYYY-MM") holds number attributes `dDD#<category>`
 (kg CO2e on day DD) and `nDD` (entries on day DD); the item `month = "ALL"` holds
-`entries`, the user's entry count. Entry writes put `update_actions` (an `ADD` of their
+`entries`, the user's entry count, and `awarded`, the string set of the user's achievement
+ids (added by each award's transaction, so that one BatchGetItem after an entry write reads
+all that awarding needs). Entry writes put `update_actions` (an `ADD` of their
 deltas) in the same TransactWriteItems as the entry itself, so the totals always agree
 with the entries and a month of stats is one key read, however long the history.
 
@@ -18,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Context, Decimal
 from typing import TYPE_CHECKING, Any
 
-from carbontrack.domain.models import Entry, MonthTotals
+from carbontrack.domain.models import Entry, MonthTotals, Tally
 from carbontrack.store import totals
 from carbontrack.store.dynamodb import codec
 from carbontrack.store.dynamodb.batch import batch_get, batch_write
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import (
         QueryInputTypeDef,
         TransactWriteItemTypeDef,
+        UpdateTypeDef,
         WriteRequestTypeDef,
     )
 
@@ -39,6 +42,7 @@ KG_QUANTUM = Decimal("1e-9")  # kg: a microgram
 _EXACT = Context(prec=38)  # DynamoDB's precision, not Python's default 28 digits
 _LARGEST_EXPONENT = 29  # 38 digits with 9 after the point
 _COUNT = "entries"
+_AWARDED = "awarded"
 
 # One entry's contribution to its user's totals: (day "YYYY-MM-DD", category, kg CO2e).
 Contribution = tuple[str, str, Decimal]
@@ -93,6 +97,22 @@ def update_actions(table: str, user_id: str, deltas: Deltas) -> list[TransactWri
     return actions
 
 
+def award_action(table: str, user_id: str, achievement_id: str) -> TransactWriteItemTypeDef:
+    """Add an achievement id to the user's `awarded` set (with the award, in one transaction)."""
+    return {"Update": award_update(table, user_id, achievement_id)}
+
+
+def award_update(table: str, user_id: str, achievement_id: str) -> UpdateTypeDef:
+    """The `ADD` of an achievement id to the user's `awarded` set."""
+    return {
+        "TableName": table,
+        "Key": _key(user_id, ALL),
+        "UpdateExpression": "ADD #awarded :id",
+        "ExpressionAttributeNames": {"#awarded": _AWARDED},
+        "ExpressionAttributeValues": {":id": codec.value({achievement_id})},
+    }
+
+
 def _add(
     table: str, user_id: str, month: str, changes: Sequence[tuple[str, Decimal]]
 ) -> TransactWriteItemTypeDef:
@@ -114,10 +134,13 @@ def _add(
 class DynamoRollups:
     """`RollupRepository` over the rollups table."""
 
-    def __init__(self, client: DynamoDBClient, *, table: str, entries_table: str) -> None:
+    def __init__(
+        self, client: DynamoDBClient, *, table: str, entries_table: str, achievements_table: str
+    ) -> None:
         self._client = client
         self._table = table
         self._entries_table = entries_table
+        self._achievements_table = achievements_table
 
     @translated
     def month_totals(self, user_id: str, months: Sequence[str]) -> list[MonthTotals]:
@@ -128,6 +151,22 @@ class DynamoRollups:
         items = batch_get(self._client, self._table, [_key(user_id, m) for m in wanted])
         found = {str(item["month"]["S"]): _month_from(item) for item in items}
         return [found.get(month) or MonthTotals(month=month) for month in months]
+
+    @translated
+    def month_totals_many(
+        self, user_ids: Sequence[str], months: Sequence[str]
+    ) -> dict[str, list[MonthTotals]]:
+        """Totals of the given months for each user: one BatchGetItem per 100 user-months."""
+        for month in months:
+            totals.check_month(month)
+        users, wanted = list(dict.fromkeys(user_ids)), list(dict.fromkeys(months))
+        keys = [_key(user_id, month) for user_id in users for month in wanted]
+        items = batch_get(self._client, self._table, keys)
+        found = {(str(i["userId"]["S"]), str(i["month"]["S"])): _month_from(i) for i in items}
+        return {
+            user_id: [found.get((user_id, m)) or MonthTotals(month=m) for m in months]
+            for user_id in users
+        }
 
     @translated
     def entry_count(self, user_id: str) -> int:
@@ -142,8 +181,26 @@ class DynamoRollups:
         return 0 if item is None else int(codec.from_item(item).get(_COUNT, 0))
 
     @translated
+    def tally(self, user_id: str, months: Sequence[str]) -> Tally:
+        """Entry count, month totals and award ids: one BatchGetItem (per 100 keys)."""
+        for month in months:
+            totals.check_month(month)
+        wanted = [ALL, *dict.fromkeys(months)]
+        items = batch_get(self._client, self._table, [_key(user_id, m) for m in wanted])
+        found = {str(item["month"]["S"]): item for item in items}
+        lifetime = codec.from_item(found.get(ALL, {}))
+        return Tally(
+            entry_count=int(lifetime.get(_COUNT, 0)),
+            months=[
+                _month_from(found[month]) if month in found else MonthTotals(month=month)
+                for month in months
+            ],
+            awarded=frozenset(lifetime.get(_AWARDED, ())),
+        )
+
+    @translated
     def rebuild(self, user_id: str) -> None:
-        """Recompute a user's totals from their entries (a restore; not atomic, repeatable).
+        """Recompute a user's totals and award ids (a restore; not atomic, repeatable).
 
         Reads the user's whole partition, so it is a maintenance path, never a request's.
         """
@@ -152,7 +209,12 @@ class DynamoRollups:
             month: codec.to_item({"userId": user_id, "month": month, **attributes})
             for month, attributes in deltas.months.items()
         }
-        puts[ALL] = codec.to_item({"userId": user_id, "month": ALL, _COUNT: deltas.count})
+        awarded = {
+            str(item["achievementId"]["S"]) for item in self._award_keys(user_id)
+        } or None  # an empty set is not a DynamoDB value: leave the attribute out
+        puts[ALL] = codec.to_item(
+            {"userId": user_id, "month": ALL, _COUNT: deltas.count, _AWARDED: awarded}
+        )
         stale = [key for key in self._keys(user_id) if str(key["month"]["S"]) not in puts]
         requests: list[WriteRequestTypeDef] = [{"PutRequest": {"Item": i}} for i in puts.values()]
         requests += [{"DeleteRequest": {"Key": key}} for key in stale]
@@ -165,6 +227,17 @@ class DynamoRollups:
             "ExpressionAttributeValues": {":user": codec.value(user_id)},
             "ProjectionExpression": "#ts, #day, category, co2eKg",
             "ExpressionAttributeNames": {"#ts": "timestamp", "#day": "day"},
+            "ConsistentRead": True,
+            "ReturnConsumedCapacity": "TOTAL",
+        }
+        yield from _pages(self._client, request)
+
+    def _award_keys(self, user_id: str) -> Iterable[Item]:
+        request: QueryInputTypeDef = {
+            "TableName": self._achievements_table,
+            "KeyConditionExpression": "userId = :user",
+            "ExpressionAttributeValues": {":user": codec.value(user_id)},
+            "ProjectionExpression": "achievementId",
             "ConsistentRead": True,
             "ReturnConsumedCapacity": "TOTAL",
         }

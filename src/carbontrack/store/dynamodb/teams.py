@@ -8,7 +8,7 @@ A team's goals live in the goals table under `userId = "TEAM#<teamId>"`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
@@ -209,6 +209,20 @@ class DynamoTeams:
             if is_condition_failed(exc):
                 raise NotFound("not a member of this team", field="user_id") from None
             raise
+
+    @translated
+    def put_many(self, teams: Sequence[Team]) -> None:
+        """Write teams as given, replacing same ids (BatchWriteItem; restore)."""
+        puts: list[WriteRequestTypeDef] = [{"PutRequest": {"Item": _team_item(t)}} for t in teams]
+        batch_write(self._client, self._table, puts)
+
+    @translated
+    def put_members(self, memberships: Sequence[Membership]) -> None:
+        """Write memberships as given, replacing same keys (BatchWriteItem; restore)."""
+        puts: list[WriteRequestTypeDef] = [
+            {"PutRequest": {"Item": _member_item(m)}} for m in memberships
+        ]
+        batch_write(self._client, self._members, puts)
 
     def _purge(self, table: str, partition: str, key: str, *, sort_key: str) -> None:
         request: QueryInputTypeDef = {

@@ -15,6 +15,7 @@ from carbontrack.store.base import (
     FactorRepository,
     GoalRepository,
     LoginThrottle,
+    ReasoningCacheRepository,
     RollupRepository,
     TeamRepository,
     UserRepository,
@@ -24,6 +25,7 @@ from carbontrack.store.sqlite.connection import Database
 from carbontrack.store.sqlite.entries import SqliteEntries
 from carbontrack.store.sqlite.factors import SqliteFactors
 from carbontrack.store.sqlite.goals import SqliteGoals
+from carbontrack.store.sqlite.reasoning_cache import SqliteReasoningCache
 from carbontrack.store.sqlite.rollups import SqliteRollups
 from carbontrack.store.sqlite.schema import migrate
 from carbontrack.store.sqlite.teams import SqliteTeams
@@ -62,6 +64,7 @@ class SqliteStore:
         self.achievements: AchievementRepository = SqliteAchievements(self._db)
         self.actions: ActionRepository = SqliteActions(self._db)
         self.teams: TeamRepository = SqliteTeams(self._db)
+        self.reasoning_cache: ReasoningCacheRepository = SqliteReasoningCache(self._db)
 
     def close(self) -> None:
         """Close every connection this store opened, on any thread."""

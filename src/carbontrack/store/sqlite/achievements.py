@@ -8,7 +8,9 @@ Both cascade with their user.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 
+from carbontrack.domain.errors import NotFound
 from carbontrack.domain.models import ActionCommitment, Award
 from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
 from carbontrack.store.sqlite.connection import Database
@@ -25,6 +27,11 @@ _PUT_ACTION = """
     INSERT INTO actions (user_id, action_id, committed_at, completed_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (user_id, action_id) DO UPDATE SET
         committed_at = excluded.committed_at, completed_at = excluded.completed_at
+"""
+# Restore: the award exactly as backed up, even over one earned since.
+_PUT_AWARD = """
+    INSERT INTO awards (user_id, achievement_id, earned_at) VALUES (?, ?, ?)
+    ON CONFLICT (user_id, achievement_id) DO UPDATE SET earned_at = excluded.earned_at
 """
 _ACTIONS = "SELECT user_id, action_id, committed_at, completed_at FROM actions WHERE user_id = ?"
 _GET_ACTION = _ACTIONS + " AND action_id = ?"
@@ -52,6 +59,17 @@ class SqliteAchievements:
         rows = self._db.connection().execute(_AWARDS, (user_id,)).fetchall()
         return [Award(user_id=u, achievement_id=a, earned_at=py_time(t)) for u, a, t in rows]
 
+    def put_many(self, awards: Sequence[Award]) -> None:
+        """Write awards as given, replacing same keys, in one transaction (restore)."""
+        rows = [
+            (a.user_id, a.achievement_id, db_time(a.earned_at, field="earned_at")) for a in awards
+        ]
+        try:
+            with self._db.write() as conn:
+                conn.executemany(_PUT_AWARD, rows)
+        except sqlite3.IntegrityError:
+            raise NotFound("an award names a user that is not there") from None
+
 
 class SqliteActions:
     """`ActionRepository` over the `actions` table."""
@@ -61,16 +79,13 @@ class SqliteActions:
 
     def put(self, commitment: ActionCommitment) -> None:
         """Create or replace the user's commitment to one action."""
-        completed = commitment.completed_at
-        row = (
-            commitment.user_id,
-            commitment.action_id,
-            db_time(commitment.committed_at, field="committed_at"),
-            None if completed is None else db_time(completed, field="completed_at"),
-        )
+        self.put_many([commitment])
+
+    def put_many(self, commitments: Sequence[ActionCommitment]) -> None:
+        """Create or replace commitments, in one transaction."""
         try:
             with self._db.write() as conn:
-                conn.execute(_PUT_ACTION, row)
+                conn.executemany(_PUT_ACTION, [_action_row(c) for c in commitments])
         except sqlite3.IntegrityError as exc:
             raise integrity_error(exc, duplicate="commitment already recorded") from None
 
@@ -83,6 +98,16 @@ class SqliteActions:
         """The user's commitments, by action id."""
         rows = self._db.connection().execute(_LIST_ACTIONS, (user_id,)).fetchall()
         return [_commitment(row) for row in rows]
+
+
+def _action_row(commitment: ActionCommitment) -> tuple[str, str, str, str | None]:
+    completed = commitment.completed_at
+    return (
+        commitment.user_id,
+        commitment.action_id,
+        db_time(commitment.committed_at, field="committed_at"),
+        None if completed is None else db_time(completed, field="completed_at"),
+    )
 
 
 def _commitment(row: tuple[str, str, str, str | None]) -> ActionCommitment:

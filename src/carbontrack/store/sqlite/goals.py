@@ -7,6 +7,7 @@ listed in goal-id order as a DynamoDB Query on `userId` + `goalId` returns them.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -32,6 +33,17 @@ _UPDATE = """
     WHERE owner_id = ? AND goal_id = ?
 """
 _DELETE = "DELETE FROM goals WHERE owner_id = ? AND goal_id = ?"
+_PUT = (
+    _INSERT
+    + """
+    ON CONFLICT (owner_id, goal_id) DO UPDATE SET
+        kind = excluded.kind, period = excluded.period, start_date = excluded.start_date,
+        created_at = excluded.created_at, category = excluded.category,
+        target_reduction_percent = excluded.target_reduction_percent,
+        target_co2e_kg = excluded.target_co2e_kg, baseline_co2e_kg = excluded.baseline_co2e_kg,
+        team_scope = excluded.team_scope, achieved_at = excluded.achieved_at
+"""
+)
 
 
 class SqliteGoals:
@@ -72,6 +84,11 @@ class SqliteGoals:
             deleted = conn.execute(_DELETE, (owner_id, goal_id)).rowcount
         if deleted == 0:
             raise NotFound("goal not found", field="goal_id")
+
+    def put_many(self, goals: Sequence[Goal]) -> None:
+        """Write goals as given, replacing same keys, in one transaction (restore)."""
+        with self._db.write() as conn:
+            conn.executemany(_PUT, [_row(goal) for goal in goals])
 
 
 def _row(goal: Goal) -> tuple[Any, ...]:

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from carbontrack.domain.models import MonthTotals
+from carbontrack.domain.models import MonthTotals, Tally
 from carbontrack.store import totals
 from carbontrack.store.sqlite.connection import Database
 
@@ -95,6 +95,12 @@ class SqliteRollups:
         found = fold(row for row in rows if row[0][:7] in wanted)
         return [found.get(month) or MonthTotals(month=month) for month in months]
 
+    def month_totals_many(
+        self, user_ids: Sequence[str], months: Sequence[str]
+    ) -> dict[str, list[MonthTotals]]:
+        """Totals of the given months for each user: one range read per user, one connection."""
+        return {user_id: self.month_totals(user_id, months) for user_id in dict.fromkeys(user_ids)}
+
     def entry_count(self, user_id: str) -> int:
         """How many entries the user has (one key read)."""
         row = (
@@ -103,6 +109,17 @@ class SqliteRollups:
             .fetchone()
         )
         return 0 if row is None else int(row[0])
+
+    def tally(self, user_id: str, months: Sequence[str]) -> Tally:
+        """Entry count, month totals and award ids (three key reads)."""
+        awarded = self._db.connection().execute(
+            "SELECT achievement_id FROM awards WHERE user_id = ?", (user_id,)
+        )
+        return Tally(
+            entry_count=self.entry_count(user_id),
+            months=self.month_totals(user_id, months),
+            awarded=frozenset(row[0] for row in awarded),
+        )
 
     def rebuild(self, user_id: str) -> None:
         """Recompute a user's totals from their entries in one transaction (after a restore)."""

@@ -204,7 +204,35 @@ _V2_ACHIEVEMENTS: tuple[str, ...] = (  # awards and action commitments
 )
 _V2 = (*_V2_ROLLUPS, *_V2_GOALS, *_V2_TEAMS, *_V2_ACHIEVEMENTS)
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# Version 3 (issue 5): the CO2 explorer's reasoning cache.
+_V3_REASONING_CACHE: tuple[str, ...] = (
+    # reasoning_cache - key: cache_key (hex SHA-256 of the rounded point, date, provider,
+    # model and data version). Reads ignore rows whose expires_at has passed; puts delete a
+    # bounded number of them through the index, as DynamoDB's TTL does for its table.
+    """
+    CREATE TABLE reasoning_cache (
+        cache_key       TEXT PRIMARY KEY NOT NULL,
+        reasoning       TEXT NOT NULL,
+        cited_fact_ids  TEXT NOT NULL,
+        facts_json      TEXT NOT NULL,
+        provider        TEXT NOT NULL,
+        model           TEXT NOT NULL,
+        data_version    TEXT NOT NULL,
+        lat             REAL NOT NULL,
+        lon             REAL NOT NULL,
+        anomaly_id      TEXT,
+        created_at      TEXT NOT NULL,
+        expires_at      TEXT NOT NULL,
+        fallback_from   TEXT,
+        fallback_reason TEXT,
+        fallback_detail TEXT
+    ) STRICT
+    """,
+    "CREATE INDEX reasoning_cache_by_expiry ON reasoning_cache (expires_at)",
+)
+_V3 = _V3_REASONING_CACHE
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

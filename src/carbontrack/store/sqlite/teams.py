@@ -7,6 +7,7 @@ Memberships go with their team and with their user (ON DELETE CASCADE); the inde
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from carbontrack.domain.errors import AlreadyExists, NotFound
@@ -34,6 +35,21 @@ _UPDATE_MEMBER = """
     UPDATE team_members SET role = ?, display_name = ? WHERE team_id = ? AND user_id = ?
 """
 _REMOVE_MEMBER = "DELETE FROM team_members WHERE team_id = ? AND user_id = ?"
+# Upserts, never INSERT OR REPLACE: replacing a team row would cascade to its members.
+_PUT_TEAM = (
+    _INSERT_TEAM
+    + """
+    ON CONFLICT (team_id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at,
+        join_code = excluded.join_code, join_code_expires_at = excluded.join_code_expires_at
+"""
+)
+_PUT_MEMBER = (
+    _INSERT_MEMBER
+    + """
+    ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role,
+        joined_at = excluded.joined_at, display_name = excluded.display_name
+"""
+)
 
 
 class SqliteTeams:
@@ -123,6 +139,22 @@ class SqliteTeams:
             removed = conn.execute(_REMOVE_MEMBER, (team_id, user_id)).rowcount
         if removed == 0:
             raise NotFound("not a member of this team", field="user_id")
+
+    def put_many(self, teams: Sequence[Team]) -> None:
+        """Write teams as given, replacing same ids, in one transaction (restore)."""
+        with self._db.write() as conn:
+            conn.executemany(_PUT_TEAM, [_team_row(team) for team in teams])
+
+    def put_members(self, memberships: Sequence[Membership]) -> None:
+        """Write memberships as given, replacing same keys, in one transaction (restore).
+
+        `NotFound` if a team or user is missing (the foreign keys): restore those first.
+        """
+        try:
+            with self._db.write() as conn:
+                conn.executemany(_PUT_MEMBER, [_member_row(m) for m in memberships])
+        except sqlite3.IntegrityError:
+            raise NotFound("a membership names a team or user that is not there") from None
 
 
 def _team_row(team: Team) -> tuple[Any, ...]:

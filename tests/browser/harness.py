@@ -1,0 +1,246 @@
+"""What every browser test needs: a real server, Debian's Chromium, and a network guard.
+
+- `running_server` starts `carbontrack serve` in a subprocess on 127.0.0.1 (a free port, an
+  empty data dir of its own) and stops it afterwards.
+- `launch_chromium` starts /usr/bin/chromium through Playwright with the flags this closed
+  network needs; Playwright gives every launch a fresh, empty profile (user-data-dir) and never
+  downloads a browser of its own here.
+- `NetworkGuard` records every request of the browser contexts it watches, aborts any that
+  would leave the app's origin, and fails the test on such a request, on an uncaught page error
+  and on an unexpected console error (a blocked Content-Security-Policy load is one).
+- `save_screenshot` writes PNGs under test-artifacts/browser/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    Route,
+    ViewportSize,
+    WebSocket,
+)
+from playwright.sync_api import Error as PlaywrightError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS_DIR = (
+    Path(os.environ.get("CARBONTRACK_TEST_ARTIFACTS", REPO_ROOT / "test-artifacts")) / "browser"
+)
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling Google's hosts, which this
+# machine's closed network refuses; QUIC, sync and component updates would do the same. The
+# resolver rule makes any host name fail at once, so a stray request cannot hang a test.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+)
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 375, "height": 740}
+SERVER_START_SECONDS = 90.0
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """A running `carbontrack serve`: where it listens and the environment it was given."""
+
+    url: str
+    data_dir: Path
+    env: dict[str, str]
+    log_path: Path
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run another `carbontrack` command on this server's data (e.g. `demo`)."""
+        return subprocess.run(
+            [sys.executable, "-m", "carbontrack", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def server_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment without any CARBONTRACK_* setting, plus a data dir of its own."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("CARBONTRACK_")}
+    env["CARBONTRACK_DATA_DIR"] = str(data_dir)
+    env.update(extra or {})
+    return env
+
+
+@contextmanager
+def running_server(
+    data_dir: Path, *, extra_env: dict[str, str] | None = None, log_name: str = "server.log"
+) -> Iterator[LiveServer]:
+    """Start `carbontrack serve` on 127.0.0.1 and a free port; stop it on exit.
+
+    Its output goes to test-artifacts/browser/<log_name>.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = server_env(data_dir, extra_env)
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS_DIR / log_name
+    port = free_port()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "carbontrack",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            cwd=data_dir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            _wait_until_healthy(url, process, log_path)
+            yield LiveServer(url=url, data_dir=data_dir, env=env, log_path=log_path)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=15)
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"carbontrack serve exited early:\n{log_path.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(
+        f"carbontrack serve did not answer in {SERVER_START_SECONDS} s:\n{log_path.read_text()}"
+    )
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless, with the flags for a machine with no internet."""
+    if not CHROMIUM.exists():
+        raise RuntimeError(
+            f"{CHROMIUM} is missing: `make test` installs Debian's chromium package "
+            "(Playwright must not download a browser of its own)"
+        )
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS)
+    )
+
+
+@dataclass
+class NetworkGuard:
+    """Watches browser contexts: every request must stay on `origin`, and nothing may break."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    websockets: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    expected_console_errors: list[re.Pattern[str]] = field(default_factory=list)
+
+    def is_local(self, url: str) -> bool:
+        """True for a URL on the app's own origin (http://127.0.0.1:<port>/...)."""
+        return url == self.origin or url.startswith(f"{self.origin}/")
+
+    def watch(self, context: BrowserContext) -> None:
+        """Record every request of `context`; abort (and record) those leaving the origin."""
+        context.on("request", self._record)
+        context.route(lambda url: not self.is_local(url), self._refuse)
+
+    def watch_page(self, page: Page) -> None:
+        """Record a page's web sockets, uncaught errors and console."""
+        page.on("websocket", self._record_websocket)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on("console", self._record_console)
+
+    def expect_console_error(self, pattern: str) -> None:
+        """Allow console errors matching `pattern` (e.g. a 401 the test provokes on purpose)."""
+        self.expected_console_errors.append(re.compile(pattern))
+
+    def assert_clean(self) -> None:
+        """Fail unless every request stayed local and the pages raised and logged no error."""
+        assert self.requests, "the guard saw no request at all: is it watching the context?"
+        assert not self.foreign, f"requests left {self.origin}: {self.foreign}"
+        assert not self.page_errors, f"uncaught errors in the page: {self.page_errors}"
+        unexpected = [
+            text
+            for text in self.console_errors
+            if not any(p.search(text) for p in self.expected_console_errors)
+        ]
+        assert not unexpected, f"console errors: {unexpected}"
+
+    def _record(self, request: Request) -> None:
+        self.requests.append(request.url)
+        if not self.is_local(request.url):
+            self.foreign.append(request.url)
+
+    def _refuse(self, route: Route) -> None:
+        if route.request.url not in self.foreign:
+            self.foreign.append(route.request.url)
+        # The page may have gone meanwhile; the request is recorded all the same.
+        with suppress(PlaywrightError):
+            route.abort("blockedbyclient")
+
+    def _record_websocket(self, websocket: WebSocket) -> None:
+        self.websockets.append(websocket.url)
+        if not websocket.url.startswith(self.origin.replace("http", "ws", 1) + "/"):
+            self.foreign.append(websocket.url)
+
+    def _record_console(self, message: ConsoleMessage) -> None:
+        text = f"{message.type}: {message.text}"
+        self.console.append(text)
+        if message.type == "error":
+            self.console_errors.append(text)
+
+
+def save_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Save a PNG of the page as test-artifacts/browser/<name>.png and return its path."""
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS_DIR / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+    page.screenshot(path=path, full_page=full_page)
+    return path
