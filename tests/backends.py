@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.responses import DynamoHandler
 
 from carbontrack.store.base import Store
@@ -43,6 +45,38 @@ def serialized_moto_dynamodb() -> Callable[[DynamoHandler], object]:
             return handle(self)
 
     return call_action
+
+
+def canonical_moto_numbers() -> dict[str, Callable[[DynamoType, DynamoType], DynamoType]]:
+    """moto's number `ADD` / `-`, with results written as DynamoDB writes numbers.
+
+    DynamoDB stores numbers canonically (no exponent, no trailing zeros: 2.131000000 -
+    2.131000000 is "0"). moto 5.2 writes `str(Decimal)`, so that sum becomes "0E-9", which its
+    own next `ADD` cannot parse ("invalid literal for int()"), cancelling a transaction that
+    DynamoDB would run. Found by the rollups property test. Returns the replacements for
+    `DynamoType.__add__` and `__sub__`.
+    """
+    patched: dict[str, Callable[[DynamoType, DynamoType], DynamoType]] = {}
+    for name in ("__add__", "__sub__"):
+        original = getattr(DynamoType, name)
+
+        def operation(
+            self: DynamoType,
+            other: DynamoType,
+            original: Callable[[DynamoType, DynamoType], DynamoType] = original,
+        ) -> DynamoType:
+            result = original(self, other)
+            if result.is_number():
+                result.value = _canonical_number(str(result.value))
+            return result
+
+        patched[name] = operation
+    return patched
+
+
+def _canonical_number(text: str) -> str:
+    number = Decimal(text)
+    return "0" if number.is_zero() else format(number.normalize(), "f")
 
 
 def dynamodb_store(directory: Path) -> DynamoStore:

@@ -10,13 +10,20 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from moto import mock_aws
 from moto.backends import get_backend
+from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.responses import DynamoHandler
 
 from carbontrack.api.app import create_app
 from carbontrack.services import security
 from carbontrack.settings import Settings
 from carbontrack.store.dynamodb.metrics import CallCounter
-from tests.backends import FAKE_AWS_ENV, dynamodb_store, moto_active, serialized_moto_dynamodb
+from tests.backends import (
+    FAKE_AWS_ENV,
+    canonical_moto_numbers,
+    dynamodb_store,
+    moto_active,
+    serialized_moto_dynamodb,
+)
 
 TEST_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 # argon2id at its minimum cost. The product's profile (RFC 9106 low memory: 64 MiB, 3 passes)
@@ -79,6 +86,8 @@ def aws_moto() -> Iterator[None]:
         for name, value in FAKE_AWS_ENV.items():
             env.setenv(name, value)
         env.setattr(DynamoHandler, "call_action", serialized_moto_dynamodb())
+        for name, operation in canonical_moto_numbers().items():
+            env.setattr(DynamoType, name, operation)
         with mock_aws():
             moto_active.append(True)
             try:
