@@ -8,15 +8,27 @@ import sys
 from bench import (
     api_throughput,
     backup_rate,
+    coldstart,
     csv_import,
     dynamodb_calls,
     explorer,
     explorer_index,
+    pages,
     stats,
 )
 from bench.loadgen import Load
 
-BENCHMARKS = ("api", "import", "dynamo", "backup", "stats", "explorer-index", "explorer")
+BENCHMARKS = (
+    "api",
+    "import",
+    "dynamo",
+    "backup",
+    "stats",
+    "explorer-index",
+    "explorer",
+    "pages",
+    "coldstart",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reasoning-budget", type=float, default=40.0, help="seconds allowed (explorer)"
     )
+    parser.add_argument("--page-rounds", type=int, default=200, help="rounds per page (pages)")
+    parser.add_argument(
+        "--page-budget", type=float, default=45.0, help="seconds for the whole pages run (pages)"
+    )
+    parser.add_argument(
+        "--coldstart-repeats", type=int, default=5, help="fresh processes per case (coldstart)"
+    )
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(BENCHMARKS)
     if unknown:
@@ -105,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         passed &= explorer_index.run(n_points=args.explorer_points)
     if "explorer" in names:
         passed &= explorer.run(points=args.reasoning_points, budget_s=args.reasoning_budget)
+    if "pages" in names:
+        passed &= pages.run(rounds=args.page_rounds, budget_s=args.page_budget)
+    if "coldstart" in names:
+        passed &= coldstart.run(repeats=args.coldstart_repeats)
     print(f"\n{'all targets met' if passed else 'SOME TARGETS FAILED (see FAIL above)'}")
     return 0 if passed else 1
 

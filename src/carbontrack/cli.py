@@ -26,6 +26,8 @@ backup_app = typer.Typer(help="Back up and restore all users and entries.", no_a
 app.add_typer(backup_app, name="backup")
 anomalies_app = typer.Typer(help="Build the CO2 anomaly product.", no_args_is_help=True)
 app.add_typer(anomalies_app, name="anomalies")
+deploy_app = typer.Typer(help="Deploy to AWS (docs/deploy-aws.md).", no_args_is_help=True)
+app.add_typer(deploy_app, name="deploy")
 console = Console()
 
 DbOption = Annotated[
@@ -231,6 +233,49 @@ def anomalies_build(
             f"[yellow]The manifest records another sha256 for {OCO2_ANOMALIES_FILE}: update "
             "carbontrack/datasets/manifest.py if this build is the one to ship."
         )
+
+
+@deploy_app.command("upload-assets")
+def deploy_upload_assets(
+    stack: Annotated[
+        str | None, typer.Option(help="Deployed stack whose outputs name bucket and CDN.")
+    ] = None,
+    bucket: Annotated[str | None, typer.Option(help="The web-assets bucket (not --stack).")] = None,
+    distribution_id: Annotated[
+        str | None, typer.Option(help="CloudFront distribution to invalidate (with --bucket).")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option(help="AWS region (default: your AWS configuration's).")
+    ] = None,
+    prune: Annotated[bool, typer.Option(help="Delete the assets no longer shipped.")] = False,
+) -> None:
+    """Upload the web assets (/static/*) to the stack's S3 bucket and refresh CloudFront."""
+    import boto3
+
+    from carbontrack.infra import assets
+
+    if (stack is None) == (bucket is None):
+        console.print("[red]name either --stack or --bucket")
+        raise typer.Exit(2)
+    session = boto3.Session(region_name=region)
+    target = (
+        assets.stack_target(session.client("cloudformation"), stack)
+        if stack is not None
+        else assets.Target(bucket=str(bucket), distribution_id=distribution_id)
+    )
+    report = assets.publish(
+        s3=session.client("s3"),
+        cloudfront=session.client("cloudfront") if target.distribution_id else None,
+        target=target,
+        assets=assets.packaged_assets(),
+        prune=prune,
+    )
+    console.print(
+        f"s3://{target.bucket}/{assets.PREFIX}: {len(report.uploaded)} uploaded, "
+        f"{len(report.unchanged)} unchanged, {len(report.deleted)} deleted"
+    )
+    if report.invalidation_id is not None:
+        console.print(f"CloudFront invalidation {report.invalidation_id} of /{assets.PREFIX}*")
 
 
 def _progress() -> Progress:

@@ -46,6 +46,21 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = Field(
         default=None, description="HS256 signing key, at least 32 bytes. Required in production."
     )
+    # On AWS Lambda the keys live in Secrets Manager: these name the secrets (ARN or name), and
+    # carbontrack.lambda_handler reads them once per container. Lambda in production refuses
+    # the plain CARBONTRACK_JWT_SECRET and CARBONTRACK_GEMINI_API_KEY.
+    jwt_secret_arn: str | None = Field(
+        default=None, min_length=1, description="Secrets Manager secret holding the JWT key."
+    )
+    gemini_api_key_secret_arn: str | None = Field(
+        default=None, min_length=1, description="Secrets Manager secret holding the Gemini key."
+    )
+    backup_bucket: str | None = Field(
+        default=None, min_length=3, description="S3 bucket of the scheduled backups (Lambda)."
+    )
+    backup_prefix: str = Field(
+        default="backups/", pattern=r"^([A-Za-z0-9_.-]+/)*$", description="Key prefix in it."
+    )
     worker_threads: int = Field(
         default=4, ge=1, le=256, description="Threads serving sync routes in one process."
     )
@@ -82,12 +97,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> Settings:
-        if self.environment == "production":
+        if self.environment == "production" and self.jwt_secret_arn is None:
             secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
             if len(secret.encode()) < MIN_SECRET_BYTES:
                 raise ValueError(
                     "CARBONTRACK_JWT_SECRET must be set to at least "
-                    f"{MIN_SECRET_BYTES} bytes in production"
+                    f"{MIN_SECRET_BYTES} bytes in production (or CARBONTRACK_JWT_SECRET_ARN)"
                 )
         return self
 
@@ -100,6 +115,10 @@ class Settings(BaseSettings):
         """The JWT key: configured, or (development only) generated once and kept on disk."""
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
+        if self.jwt_secret_arn is not None:
+            raise RuntimeError(
+                "the JWT key is in Secrets Manager: read it first (carbontrack.lambda_handler does)"
+            )
         return _persisted_dev_secret(self.data_dir / DEV_SECRET_FILE)
 
 

@@ -26,6 +26,15 @@ def test_production_refuses_a_missing_or_short_secret(tmp_path: Path) -> None:
     assert not (tmp_path / "jwt-secret").exists()
 
 
+def test_a_key_in_secrets_manager_must_be_read_before_signing(tmp_path: Path) -> None:
+    """Production may name the key's secret instead; the Lambda handler reads it in."""
+    arn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:carbontrack-jwt-AbCdEf"
+    settings = Settings(environment="production", jwt_secret_arn=arn, data_dir=tmp_path)
+    with pytest.raises(RuntimeError, match="Secrets Manager"):
+        settings.signing_key()
+    assert not (tmp_path / "jwt-secret").exists()
+
+
 def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("CARBONTRACK_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("CARBONTRACK_ACCESS_TOKEN_MINUTES", "5")

@@ -31,7 +31,9 @@ from carbontrack.services.factors import sync_catalogue
 from carbontrack.settings import Settings
 from carbontrack.store import build_store
 from carbontrack.store.base import Store
+from carbontrack.web import app as web_app
 from carbontrack.web import assets, pages
+from carbontrack.web.app.history_import import IMPORT_PATH as PAGE_IMPORT_PATH
 
 IMPORT_PATH = "/api/entries/import"
 
@@ -66,12 +68,17 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         reasoning.router,
     ):
         app.include_router(router)
+    app.include_router(web_app.router)  # the web app's pages; `/` is its dashboard
     app.include_router(pages.router)
+    web_app.install(app)  # session cookies, login redirects, HTML error pages
     app.mount(assets.STATIC_PATH, assets.static_files(), name="static")
     app.add_middleware(
         BodySizeLimit,
         default_bytes=settings.max_body_bytes,
-        limits={IMPORT_PATH: settings.max_import_bytes},
+        limits={
+            IMPORT_PATH: settings.max_import_bytes,
+            PAGE_IMPORT_PATH: settings.max_import_bytes,
+        },
     )
     return app
 

@@ -168,6 +168,16 @@ class FactorUsedOut(Body):
     resolution: list[str] = []
 
 
+class EstimateOut(Body):
+    """What logging a quantity of a factor now would record; nothing is written."""
+
+    factor_id: str
+    quantity: float
+    unit: str
+    co2e_kg: float
+    factor: FactorUsedOut
+
+
 class EntryOut(Body):
     entry_id: str
     user_id: str

@@ -3,6 +3,8 @@
 The pattern is a UK commuter household: car on most weekdays, the train once a week,
 seasonal gas heating, monthly electricity and water, two short-haul holidays, a few hotel
 nights and weekly household waste. Values are drawn from a fixed seed, so every demo is alike.
+The account also gets the achievements that year earns and a monthly reduction goal, so its
+dashboard shows every part filled in.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from carbontrack.domain.electricity import GRID_LOCAL_FACTOR_ID
 from carbontrack.domain.models import Entry, Factor, User
-from carbontrack.services import accounts, factors
+from carbontrack.services import accounts, achievements, factors, goals
 from carbontrack.services.entries import EntryInput, new_entry
 from carbontrack.store.base import Store
 
@@ -31,6 +33,8 @@ NATURAL_GAS = "defra:ghg-cf-2020:fuels.gaseous-fuels.natural-gas.energy-gross-cv
 HOTEL_UK = "defra:ghg-cf-2020:hotel-stay.hotel-stay.uk"
 RESIDUAL_WASTE = "defra:ghg-cf-2020:waste-disposal.refuse.household-residual-waste.landfill"
 WATER = "defra:ghg-cf-2020:water-supply.water-supply.water-supply"
+
+DEMO_GOAL = goals.GoalInput(kind="reduction", period="month", target_reduction_percent=10.0)
 
 # Typical UK monthly gas use for heating and hot water (kWh), January first.
 GAS_KWH_BY_MONTH = (1700, 1500, 1200, 800, 500, 300, 250, 250, 400, 800, 1200, 1600)
@@ -57,6 +61,8 @@ def create(*, store: Store, reset: bool = False, now: datetime | None = None) ->
     now = now or datetime.now(UTC)
     entries = list(_year_of_entries(store=store, user=user, now=now))
     store.entries.add_many(entries)
+    achievements.on_entry_written(store=store, user=user, now=now)
+    goals.create_goal(store=store, user=user, data=DEMO_GOAL)
     return len(entries)
 
 

@@ -87,6 +87,11 @@ def create_entry(*, store: Store, user: User, data: EntryInput) -> Entry:
     return entry
 
 
+def preview_entry(*, store: Store, user: User, data: EntryInput) -> Entry:
+    """What logging `data` now would record (factor, kg CO2e), without writing anything."""
+    return build_entry(store=store, user=user, data=data, now=datetime.now(UTC))
+
+
 def get_entry(*, store: Store, user: User, entry_id: str) -> Entry:
     """One of the user's entries; `NotFound` for anyone else's."""
     entry = store.entries.get(user.user_id, entry_id)

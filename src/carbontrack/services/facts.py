@@ -16,11 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-
-import numpy as np
-import shapely
-from numpy.typing import NDArray
-from scipy.spatial import cKDTree
+from typing import TYPE_CHECKING
 
 from carbontrack.datasets import geography, noaa
 from carbontrack.datasets.geography import City, Country, PowerPlant
@@ -44,6 +40,15 @@ from carbontrack.domain.geo import (
     is_upwind,
     unit_vector,
 )
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+    from scipy.spatial import cKDTree
+
+# numpy, scipy and shapely are imported where the indexes are built and queried, not with the
+# module: the app imports this module through the reasoning routes, and a cold start that
+# serves /api/entries should not pay the 0.5 s these libraries take to import.
 
 PLANT_RADIUS_KM = 100.0
 MAX_LISTED_PLANTS = 10  # the nearest ones; the plants-nearby fact counts them all
@@ -127,6 +132,8 @@ def nearest_cities_linear(
 
 
 def _unit_vectors(points: Sequence[PowerPlant] | Sequence[City]) -> NDArray[np.float64]:
+    import numpy as np
+
     return np.array([unit_vector(p.lat, p.lon) for p in points], dtype=np.float64).reshape(-1, 3)
 
 
@@ -155,6 +162,9 @@ class FactFinder:
         cities: Sequence[City],
         countries: Sequence[Country],
     ) -> None:
+        import shapely
+        from scipy.spatial import cKDTree
+
         self.plants = tuple(plants)
         self.cities = tuple(cities)
         self.countries = tuple(countries)
@@ -201,6 +211,8 @@ class FactFinder:
     ) -> list[int]:
         # Take a few more candidates than asked and let the exact distance rank them, so that
         # chord rounding can never reorder near-ties differently from the linear scan.
+        import numpy as np
+
         k = min(size, count + _CANDIDATES)
         if k == 0:
             return []
@@ -209,11 +221,15 @@ class FactFinder:
 
     def country_at(self, lat: float, lon: float) -> Country | None:
         """Return the country whose polygon holds the point, None over the ocean."""
+        import shapely
+
         found = self._country_tree.query(shapely.Point(lon, lat), predicate="intersects")
         return self.countries[int(min(found))] if len(found) else None
 
     def country_near(self, lat: float, lon: float, km: float = COAST_KM) -> Country | None:
         """Return the nearest country within about `km` of the point (planar degrees)."""
+        import shapely
+
         point = shapely.Point(lon, lat)
         found = self._country_tree.query_nearest(point, max_distance=km / _KM_PER_DEGREE)
         return self.countries[int(min(found))] if len(found) else None

@@ -13,7 +13,10 @@ router = APIRouter(include_in_schema=False)
 router.include_router(map_page.router)  # /map, the CO2 anomaly explorer
 
 
-@router.get("/", response_class=HTMLResponse)
-def home() -> HTMLResponse:
-    """The first screen: what is running and how to start."""
+def first_screen() -> HTMLResponse:
+    """The first screen a visitor sees at `/`: what is running and how to start.
+
+    `/` itself belongs to the dashboard (web/app/dashboard.py); a visitor who is not signed in
+    gets this page instead of a redirect to the login form.
+    """
     return HTMLResponse(files("carbontrack.web").joinpath("static/index.html").read_text())

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from carbontrack.api.deps import StoreDep
+from carbontrack.api.deps import CurrentUser, StoreDep
 from carbontrack.api.responses import model_response
-from carbontrack.api.schemas import FactorList, FactorOut
-from carbontrack.services import factors
+from carbontrack.api.schemas import EstimateOut, FactorList, FactorOut
+from carbontrack.services import entries, factors
 
 router = APIRouter(prefix="/api/factors", tags=["factors"])
 
@@ -31,3 +31,24 @@ def search_factors(
 def get_factor(factor_id: str, store: StoreDep) -> Response:
     """One factor by id."""
     return model_response(FactorOut, factors.get(store=store, factor_id=factor_id))
+
+
+@router.get("/{factor_id}/estimate", response_model=EstimateOut)
+def estimate(
+    factor_id: str,
+    user: CurrentUser,
+    store: StoreDep,
+    quantity: Annotated[float, Query(description="How much, in `unit`")],
+    unit: Annotated[str, Query(min_length=1, max_length=40)],
+) -> Response:
+    """kg CO2e that logging this now would record, computed as saving does; writes nothing."""
+    data = entries.EntryInput(factor_id=factor_id, quantity=quantity, unit=unit.strip())
+    preview = entries.preview_entry(store=store, user=user, data=data)
+    body = {
+        "factor_id": factor_id,
+        "quantity": preview.quantity,
+        "unit": preview.unit,
+        "co2e_kg": preview.co2e_kg,
+        "factor": preview.factor,
+    }
+    return model_response(EstimateOut, body)

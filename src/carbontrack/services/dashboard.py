@@ -1,0 +1,132 @@
+"""What the dashboard shows a signed-in user, composed from the stats, goals, recommendations
+and achievements services.
+
+This month's figures and the three trend series (30 days, 12 weeks, 12 months) come from one
+`rollups.month_totals` read over the last 12 months, summed by the stats service exactly as
+`GET /api/stats` sums them; the other parts are the services the API routes call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from carbontrack.domain import comparisons, periods
+from carbontrack.domain.models import User
+from carbontrack.domain.periods import Period
+from carbontrack.services import achievements, goals, recommendations, stats
+from carbontrack.services.achievements import AchievementBoard, AchievementStatus
+from carbontrack.services.goals import TrackedGoal
+from carbontrack.services.recommendations import RecommendationItem
+from carbontrack.services.stats import Stats
+from carbontrack.store.base import Store
+
+TOP_RECOMMENDATIONS = 3
+RECENT_ACHIEVEMENTS = 3
+# How far back each trend looks, in its own periods (the current one included).
+TREND_SPANS: dict[Period, int] = {"day": 30, "week": 12, "month": 12}
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One bar of a trend: the user's kg and the 1.5 °C budget pro-rated to the same days."""
+
+    start: date
+    end: date  # inclusive
+    total_co2e_kg: float
+    budget_kg: float
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    """A user's dashboard at `updated_at`; `month` is this calendar month in their time zone."""
+
+    updated_at: datetime
+    today: date
+    entry_count: int
+    month: Stats
+    trends: dict[Period, list[TrendPoint]]
+    goals: list[TrackedGoal]
+    recommendations: list[RecommendationItem]
+    achievements: AchievementBoard
+    recent_achievements: list[AchievementStatus]
+
+    @property
+    def days_so_far(self) -> int:
+        """Days of this month up to and including today."""
+        return (self.today - self.month.start).days + 1
+
+    @property
+    def daily_average_kg(self) -> float:
+        """This month's kg per day so far."""
+        return self.month.total_co2e_kg / self.days_so_far
+
+
+def dashboard(*, store: Store, user: User, now: datetime) -> Dashboard:
+    """Everything the dashboard shows, read once for `user` at `now`."""
+    today = periods.local_day(now, user.time_zone)
+    start, stop = stats.resolve_range(period="month", start=None, end=None, today=today)
+    previous = stats.previous_range(start, stop, "month")
+    ranges = {period: trend_range(today, period) for period in TREND_SPANS}
+    earliest = min(previous[0], *(first for first, _ in ranges.values()))
+    totals = store.rollups.month_totals(user.user_id, periods.month_keys(earliest, stop))
+    country, notes = stats.country_benchmark(user.country)
+    month = stats.summarize(
+        totals,
+        period="month",
+        start=start,
+        stop=stop,
+        previous=previous,
+        country=country,
+        notes=notes,
+    )
+    board = achievements.list_achievements(store=store, user=user, now=now)
+    return Dashboard(
+        updated_at=now,
+        today=today,
+        entry_count=store.rollups.entry_count(user.user_id),
+        month=month,
+        trends={
+            period: _trend(stats.series(totals, first, last, period))
+            for period, (first, last) in ranges.items()
+        },
+        goals=goals.list_goals(store=store, user=user),
+        recommendations=recommendations.list_recommendations(
+            store=store, user=user, now=now, limit=TOP_RECOMMENDATIONS
+        ),
+        achievements=board,
+        recent_achievements=recent(board.items),
+    )
+
+
+def trend_range(today: date, period: Period) -> tuple[date, date]:
+    """The half-open range of a trend: its last `TREND_SPANS` periods, ending with today's."""
+    if period == "day":
+        return today - _ONE_DAY * (TREND_SPANS["day"] - 1), today + _ONE_DAY
+    first = periods.shift(periods.period_start(today, period), period, 1 - TREND_SPANS[period])
+    return first, periods.period_end(today, period)
+
+
+def recent(items: list[AchievementStatus]) -> list[AchievementStatus]:
+    """The user's latest earned achievements, newest first."""
+    earned = [(item.earned_at, item) for item in items if item.earned_at is not None]
+    earned.sort(key=lambda pair: (pair[0], pair[1].points), reverse=True)
+    return [item for _, item in earned[:RECENT_ACHIEVEMENTS]]
+
+
+def _trend(points: list[stats.SeriesPoint]) -> list[TrendPoint]:
+    return [
+        TrendPoint(
+            start=point.start,
+            end=point.end,
+            total_co2e_kg=point.total_co2e_kg,
+            budget_kg=round(
+                comparisons.prorate(
+                    comparisons.BUDGET_KG_PER_YEAR, point.start, point.end + _ONE_DAY
+                ),
+                3,
+            ),
+        )
+        for point in points
+    ]

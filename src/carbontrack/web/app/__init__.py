@@ -1,0 +1,34 @@
+"""The web app: server-rendered pages over the same services as the API (docs/architecture.md).
+
+`router` holds every area's pages; `install(app)` adds the session middleware and handlers.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from carbontrack.web.app import (
+    achievements,
+    activities,
+    auth,
+    dashboard,
+    goals,
+    history,
+    profile,
+    recommendations,
+    teams,
+)
+from carbontrack.web.app.handlers import install
+
+router = APIRouter(include_in_schema=False)
+router.include_router(auth.router)  # /register, /login, /logout
+router.include_router(profile.router)  # /profile
+router.include_router(goals.router)  # /goals
+router.include_router(teams.router)  # /teams, /teams/{teamId}
+router.include_router(achievements.router)  # /achievements
+router.include_router(recommendations.router)  # /recommendations
+router.include_router(activities.router)  # /log
+router.include_router(history.router)  # /history, its edit, delete, import, export
+router.include_router(dashboard.router)  # /
+
+__all__ = ["install", "router"]
