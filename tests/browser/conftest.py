@@ -38,16 +38,21 @@ def pytest_runtest_makereport(
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """`carbontrack serve` on 127.0.0.1 with a free port and an empty data dir."""
     with running_server(tmp_path_factory.mktemp("live-server")) as server:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
-    """Debian's Chromium (/usr/bin/chromium), headless, started once per session."""
+    """Debian's Chromium (/usr/bin/chromium), headless, started once for the browser tests.
+
+    Package scope, not session: Playwright's sync API keeps an asyncio loop running in the
+    main thread while it is open, and later tests that run a loop of their own there (the
+    Lambda handler's Mangum) would fail with "This event loop is already running".
+    """
     with sync_playwright() as playwright:
         try:
             chromium = launch_chromium(playwright)
