@@ -55,27 +55,15 @@ STAGE ?= prod
 REGION ?= eu-central-1
 STACK ?= carbontrack-$(STAGE)
 LAMBDA_DIR := build/lambda
-# Wheels for Lambda's python3.12 on arm64 (Amazon Linux 2023, glibc 2.34), whatever builds them.
-LAMBDA_PIP := --implementation cp --python-version 3.12 --only-binary=:all: \
-	$(foreach glibc,2_28 2_27 2_26 2_24 2_17,--platform manylinux_$(glibc)_aarch64)
 DEPLOY_PARAMETERS = Stage=$(STAGE) Region=$(REGION) $(if $(ALARM_EMAIL),AlarmEmail=$(ALARM_EMAIL)) \
 	$(if $(DOMAIN_NAME),DomainName=$(DOMAIN_NAME) CertificateArn=$(CERTIFICATE_ARN))
 
-# Left out of the package, which Lambda caps at 250 MB unzipped: what the runtime provides
-# (boto3, botocore, s3transfer), uvicorn's server extras (`carbontrack serve` only), the numpy
-# and scipy test suites, pycountry's translations (unused) and console scripts. Bytecode too:
-# pip would compile it for the build machine's Python, not Lambda's.
-LAMBDA_PRUNE := boto3 boto3-* botocore botocore-* s3transfer s3transfer-* uvloop uvloop-* \
-	httptools httptools-* watchfiles watchfiles-* pycountry/locales bin
-
-lambda-package: setup ## Build the Lambda package (python3.12, arm64) in build/lambda
-	rm -rf $(LAMBDA_DIR) build/wheel
-	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir build/wheel .
-	$(BIN)/python -m pip install --quiet --no-compile --target $(LAMBDA_DIR) $(LAMBDA_PIP) \
-		-c constraints.txt "$$(ls build/wheel/carbontrack-*.whl)[aws]"
-	cd $(LAMBDA_DIR) && rm -rf $(LAMBDA_PRUNE) && find numpy scipy -type d -name tests -prune -exec rm -rf {} +
-	@size=$$(du -sm $(LAMBDA_DIR) | cut -f1); echo "build/lambda: $$size MiB unzipped"; \
-		test $$size -lt 250 || { echo "over Lambda's 250 MiB limit for a zip package"; exit 1; }
+# Two packages for Lambda's python3.12 on arm64, whatever machine builds them (binary wheels
+# only): core (the api, web and backup functions) and explorer (numpy, scipy, shapely); what
+# each leaves out, and why, is in src/carbontrack/infra/package.py.
+lambda-package: setup ## Build the Lambda packages (python3.12, arm64) in build/lambda/
+	$(BIN)/python -m carbontrack.infra.package build core $(LAMBDA_DIR)/core
+	$(BIN)/python -m carbontrack.infra.package build explorer $(LAMBDA_DIR)/explorer
 
 deploy: lambda-package ## Deploy to AWS: STAGE=prod REGION=eu-central-1 ALARM_EMAIL=you@example.org
 	@command -v sam >/dev/null || { echo "make deploy needs the AWS SAM CLI: docs/deploy-aws.md"; exit 1; }

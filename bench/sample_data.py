@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from carbontrack.datasets import load_catalogue
 from carbontrack.domain.models import Entry, User
 from carbontrack.services import factors, transfer
 from carbontrack.services.entries import EntryInput, new_entry
@@ -39,7 +38,7 @@ def entry_body(rng: random.Random | None = None) -> dict[str, object]:
 def new_store(path: Path) -> Store:
     """A fresh SQLite store with the factor catalogue loaded."""
     store = SqliteStore(path)
-    sync_catalogue(store=store, catalogue=load_catalogue())
+    sync_catalogue(store=store)
     return store
 
 

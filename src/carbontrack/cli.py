@@ -75,7 +75,6 @@ def demo_command(
     reset: Annotated[bool, typer.Option(help="Delete and recreate the demo account.")] = False,
 ) -> None:
     """Create a demo user with a realistic year of entries and print how to log in."""
-    from carbontrack.datasets import load_catalogue
     from carbontrack.services import demo
     from carbontrack.services.factors import sync_catalogue
     from carbontrack.store import build_store
@@ -86,7 +85,7 @@ def demo_command(
         raise typer.Exit(1)
     store = build_store(settings)
     try:
-        sync_catalogue(store=store, catalogue=load_catalogue())
+        sync_catalogue(store=store)
         created = demo.create(store=store, reset=reset)
     finally:
         store.close()
@@ -106,14 +105,13 @@ def factors_search(
     db: DbOption = None,
 ) -> None:
     """Search emission factors by words, category and region."""
-    from carbontrack.datasets import load_catalogue
     from carbontrack.domain.errors import DomainError
     from carbontrack.services import factors
     from carbontrack.store import build_store
 
     store = build_store(_settings(db))
     try:
-        factors.sync_catalogue(store=store, catalogue=load_catalogue())
+        factors.sync_catalogue(store=store)
         found = factors.search(store=store, q=query, category=category, region=region, limit=limit)
     except DomainError as exc:
         console.print(f"[red]{exc.message}")
@@ -131,7 +129,6 @@ def factors_search(
 @db_app.command("create-tables")
 def create_tables() -> None:
     """Create the DynamoDB tables that are missing (idempotent) and load the factor catalogue."""
-    from carbontrack.datasets import load_catalogue
     from carbontrack.services.factors import sync_catalogue
     from carbontrack.store import build_store
     from carbontrack.store.dynamodb import DynamoStore
@@ -148,7 +145,7 @@ def create_tables() -> None:
         for status in create(store.client, store.prefix):
             table.add_row(status.name, "created" if status.created else "exists")
         console.print(table)
-        loaded = sync_catalogue(store=store, catalogue=load_catalogue())
+        loaded = sync_catalogue(store=store)
         console.print(f"Factor datasets loaded: {', '.join(loaded) or 'all up to date'}")
     finally:
         store.close()

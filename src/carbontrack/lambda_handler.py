@@ -11,10 +11,12 @@ aws-lambda-powertools[tracer]).
 Environment (settings.py documents every CARBONTRACK_* variable):
 
 - `CARBONTRACK_ENVIRONMENT=production`, `CARBONTRACK_STORE=dynamodb`,
-  `CARBONTRACK_DYNAMODB_REGION`, `CARBONTRACK_DYNAMODB_TABLE_PREFIX`: both functions.
+  `CARBONTRACK_DYNAMODB_REGION`, `CARBONTRACK_DYNAMODB_TABLE_PREFIX`: every function.
+- `CARBONTRACK_APP_PARTS`: the part of the app one `handler` function serves (`api`, `web` or
+  `explorer`; the stack has one function for each, so a cold start imports only its part).
 - `CARBONTRACK_JWT_SECRET_ARN`: the ARN (or name) of the Secrets Manager secret whose
   SecretString is the JWT signing key, at least 32 bytes (`GenerateSecretString` with
-  PasswordLength >= 32 and no template). The API function reads it once per container
+  PasswordLength >= 32 and no template). Each app function reads it once per container
   (`secretsmanager:GetSecretValue`). The backup function needs the variable too, for the
   production settings check, but never reads the secret: its role needs no access to it.
 - `CARBONTRACK_GEMINI_API_KEY_SECRET_ARN`: optional, the same for the Gemini API key (with
@@ -44,10 +46,12 @@ responses (tokens), and settings hold keys as `SecretStr`.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -93,7 +97,8 @@ def backup_handler(event: Event, context: LambdaContext) -> dict[str, Any]:
 def _api() -> Handler:
     """The instrumented app, built on the container's first event and kept."""
     tracer = _tracer()  # first: botocore is patched before the store builds its client
-    asgi = Mangum(create_app(_with_secrets(_lambda_settings())), lifespan="off")
+    with _collections_paused():
+        asgi = Mangum(create_app(_with_secrets(_lambda_settings())), lifespan="off")
     logger, metrics = _observability()
 
     def serve(event: Event, context: LambdaContext) -> dict[str, Any]:
@@ -162,6 +167,23 @@ def scheduled_day(event: Mapping[str, Any]) -> date:
     if when is None:
         return datetime.now(UTC).date()
     return datetime.fromisoformat(str(when)).astimezone(UTC).date()
+
+
+@contextmanager
+def _collections_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the container builds its app.
+
+    The build (route modules, schemas, a boto3 client) allocates objects that live as long as
+    the container; collections in the middle of it only walk them again and again: about 10%
+    of a cold start here (docs/benchmarks.md). Reference counting still frees everything else.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _lambda_settings() -> Settings:

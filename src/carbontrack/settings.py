@@ -10,13 +10,18 @@ import os
 import secrets
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_SECRET_BYTES = 32
 DEV_SECRET_FILE = "jwt-secret"  # noqa: S105 - a file name
+# What one process serves (create_app): the JSON API, the web pages with /static, and the CO2
+# explorer's API. A local install serves all three; on AWS Lambda each function serves one, so
+# that a cold start imports only its own routes (docs/deploy-aws.md).
+AppPart = Literal["api", "web", "explorer"]
+ALL_PARTS: frozenset[AppPart] = frozenset({"api", "web", "explorer"})
 
 
 class Settings(BaseSettings):
@@ -31,6 +36,10 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("var"), description="Where local state lives.")
     sqlite_path: Path | None = Field(
         default=None, description="SQLite file; defaults to <data_dir>/carbontrack.sqlite3."
+    )
+    app_parts: Annotated[frozenset[AppPart], NoDecode] = Field(
+        default=ALL_PARTS,
+        description="Comma-separated parts to serve: api, web, explorer (default all three).",
     )
     dynamodb_region: str = "eu-central-1"
     dynamodb_table_prefix: str = Field(
@@ -94,6 +103,20 @@ class Settings(BaseSettings):
         pattern=r"^https?://[^\s\"'<>]+$",
         description="Tile URL template for /map ({z}/{x}/{y}); unset: the offline base map only.",
     )
+
+    @field_validator("app_parts", mode="before")
+    @classmethod
+    def _split_parts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("app_parts")
+    @classmethod
+    def _some_part(cls, value: frozenset[AppPart]) -> frozenset[AppPart]:
+        if not value:
+            raise ValueError("name at least one of api, web, explorer")
+        return value
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> Settings:

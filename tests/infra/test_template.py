@@ -15,6 +15,14 @@ from .template import referenced_ids, resources_of, sam_template, transformed
 
 DATA_SERVICES = ("dynamodb:", "s3:", "secretsmanager:", "kms:")
 TOPIC = {"Ref": "AlarmTopic"}
+EXPLORER_PATHS = ("/api/anomalies", "/api/anomalies/{proxy+}", "/api/reasoning")
+# The functions that serve the app, each the part CARBONTRACK_APP_PARTS names, and its package.
+APP_FUNCTIONS = {
+    "ApiFunction": ("api", "core"),
+    "WebFunction": ("web", "core"),
+    "ExplorerFunction": ("explorer", "explorer"),
+}
+APP_PARTS_OF_FUNCTIONS = [(name, *rest) for name, rest in APP_FUNCTIONS.items()]
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +92,7 @@ def test_each_table_is_on_demand_encrypted_recoverable_and_kept(
 
 
 def test_the_functions_find_the_tables_under_the_template_prefix(cfn: dict[str, Any]) -> None:
-    for function in ("ApiFunction", "BackupFunction"):
+    for function in (*APP_FUNCTIONS, "BackupFunction"):
         env = _resource(cfn, function)["Environment"]["Variables"]
         assert env["CARBONTRACK_STORE"] == "dynamodb"
         assert env["CARBONTRACK_DYNAMODB_REGION"] == {"Ref": "AWS::Region"}
@@ -174,7 +182,8 @@ def test_only_xray_is_granted_on_every_resource(cfn: dict[str, Any]) -> None:
 def test_the_lambda_roles_carry_no_managed_policies(cfn: dict[str, Any]) -> None:
     for role in ("ApiFunctionRole", "BackupFunctionRole"):
         assert "ManagedPolicyArns" not in _resource(cfn, role)
-    assert _resource(cfn, "ApiFunction")["Role"] == {"Fn::GetAtt": ["ApiFunctionRole", "Arn"]}
+    for function in APP_FUNCTIONS:
+        assert _resource(cfn, function)["Role"] == {"Fn::GetAtt": ["ApiFunctionRole", "Arn"]}
     assert _resource(cfn, "BackupFunction")["Role"] == {"Fn::GetAtt": ["BackupFunctionRole", "Arn"]}
 
 
@@ -286,19 +295,26 @@ def test_the_handlers_named_in_the_template_exist(cfn: dict[str, Any]) -> None:
         for name, r in resources_of(cfn, "AWS::Lambda::Function").items()
     }
     assert handlers == {
-        "ApiFunction": "carbontrack.lambda_handler.handler",
+        **dict.fromkeys(APP_FUNCTIONS, "carbontrack.lambda_handler.handler"),
         "BackupFunction": "carbontrack.lambda_handler.backup_handler",
     }
     for handler in handlers.values():
         assert callable(getattr(lambda_handler, handler.rsplit(".", 1)[1]))
 
 
-def test_the_api_function_takes_memory_and_timeout_from_parameters(cfn: dict[str, Any]) -> None:
-    function = _resource(cfn, "ApiFunction")
-    assert function["MemorySize"] == {"Ref": "FunctionMemory"}
-    assert function["Timeout"] == {"Ref": "FunctionTimeout"}
-    assert function["Runtime"] in ("python3.11", "python3.12")
-    assert function["TracingConfig"] == {"Mode": "Active"}
+@pytest.mark.parametrize(("function", "part", "package"), APP_PARTS_OF_FUNCTIONS)
+def test_each_app_function_serves_its_part_from_its_package(
+    cfn: dict[str, Any], function: str, part: str, package: str
+) -> None:
+    properties = _resource(cfn, function)
+    assert properties["Environment"]["Variables"]["CARBONTRACK_APP_PARTS"] == part
+    assert sam_template()["Resources"][function]["Properties"]["CodeUri"] == (
+        f"../build/lambda/{package}"
+    )
+    assert properties["MemorySize"] == {"Ref": "FunctionMemory"}
+    assert properties["Timeout"] == {"Ref": "FunctionTimeout"}
+    assert properties["Runtime"] == "python3.12"
+    assert properties["TracingConfig"] == {"Mode": "Active"}
 
 
 # ---------------------------------------------------------------- API Gateway
@@ -341,10 +357,16 @@ def _methods(cfn: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 
 def test_every_method_but_the_preflight_needs_an_api_key(cfn: dict[str, Any]) -> None:
     methods = _methods(cfn)
+    any_method = "x-amazon-apigateway-any-method"
+    docs = ("/openapi.json", "/docs", "/static-offline-docs/{proxy+}")
     assert {(path, verb) for path, verb, _ in methods} == {
         (path, verb)
-        for path in ("/", "/{proxy+}")
-        for verb in ("options", "x-amazon-apigateway-any-method")
+        for paths, verb in (
+            (("/", "/{proxy+}", "/api/{proxy+}", *EXPLORER_PATHS), any_method),
+            (docs, "get"),
+            (("/", "/{proxy+}", "/api/{proxy+}", *EXPLORER_PATHS, *docs), "options"),
+        )
+        for path in paths
     }
     for _, verb, spec in methods:
         assert (spec.get("security") == [{"api_key": []}]) == (verb != "options")
@@ -437,7 +459,7 @@ def test_every_alarm_notifies_the_topic_and_the_topic_mails_the_operator(
     cfn: dict[str, Any],
 ) -> None:
     alarms = resources_of(cfn, "AWS::CloudWatch::Alarm")
-    assert len(alarms) == 4 + len(TABLES)
+    assert len(alarms) == 2 * len(APP_FUNCTIONS) + 2 + len(TABLES)
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [TOPIC]
     (subscription,) = resources_of(cfn, "AWS::SNS::Subscription").values()
@@ -453,8 +475,9 @@ def _metric(metrics: list[dict[str, Any]], metric_id: str) -> dict[str, Any]:
     return stat
 
 
-def test_the_error_rate_alarm_fires_above_five_percent(cfn: dict[str, Any]) -> None:
-    alarm = _resource(cfn, "ApiFunctionErrorRateAlarm")
+@pytest.mark.parametrize("function", APP_FUNCTIONS)
+def test_the_error_rate_alarm_fires_above_five_percent(cfn: dict[str, Any], function: str) -> None:
+    alarm = _resource(cfn, f"{function}ErrorRateAlarm")
     assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanThreshold", 5)
     metrics = alarm["Metrics"]
     (result,) = [m for m in metrics if m.get("ReturnData", True)]
@@ -463,15 +486,17 @@ def test_the_error_rate_alarm_fires_above_five_percent(cfn: dict[str, Any]) -> N
         stat = _metric(metrics, metric_id)
         assert stat["Metric"]["MetricName"] == name
         assert stat["Metric"]["Dimensions"] == [
-            {"Name": "FunctionName", "Value": {"Ref": "ApiFunction"}}
+            {"Name": "FunctionName", "Value": {"Ref": function}}
         ]
         assert stat["Stat"] == "Sum"
 
 
 def test_the_latency_and_5xx_alarms(cfn: dict[str, Any]) -> None:
-    p99 = _resource(cfn, "ApiFunctionP99DurationAlarm")
-    assert (p99["MetricName"], p99["ExtendedStatistic"]) == ("Duration", "p99")
-    assert p99["Threshold"] == {"Ref": "DurationAlarmMilliseconds"}
+    for function in APP_FUNCTIONS:
+        p99 = _resource(cfn, f"{function}P99DurationAlarm")
+        assert (p99["MetricName"], p99["ExtendedStatistic"]) == ("Duration", "p99")
+        assert p99["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": function}}]
+        assert p99["Threshold"] == {"Ref": "DurationAlarmMilliseconds"}
     errors = _resource(cfn, "Api5xxAlarm")
     assert (errors["Namespace"], errors["MetricName"]) == ("AWS/ApiGateway", "5XXError")
     api_name = {d["Name"]: d["Value"] for d in errors["Dimensions"]}["ApiName"]

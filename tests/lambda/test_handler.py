@@ -170,3 +170,27 @@ def test_a_development_stage_may_use_a_plain_key(
     assert reply["statusCode"] == 200
     assert json.loads(reply["body"])["store"] == "dynamodb"
     assert aws_calls["GetSecretValue"] == 0
+
+
+@pytest.mark.parametrize(
+    ("part", "served", "not_served"),
+    [
+        ("api", ("GET", "/api/entries", 401), ("GET", "/login")),
+        ("web", ("GET", "/login", 200), ("GET", "/api/entries")),
+        ("explorer", ("GET", "/api/anomalies/a-missing-id", 404), ("GET", "/api/entries")),
+    ],
+)
+def test_a_function_serves_only_its_part(
+    invoke: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+    part: str,
+    served: tuple[str, str, int],
+    not_served: tuple[str, str],
+) -> None:
+    monkeypatch.setenv("CARBONTRACK_APP_PARTS", part)
+    method, path, status = served
+    assert invoke(rest_event(method, path))["statusCode"] == status
+    assert invoke(rest_event("GET", "/api/health"))["statusCode"] == 200
+    other = invoke(rest_event(*not_served))
+    assert other["statusCode"] == 404
+    assert body_of(other) == {"detail": "Not Found"}

@@ -75,3 +75,18 @@ def test_failed_reload_keeps_the_previous_load(store: Store) -> None:
     assert store.factors.datasets() == [dataset]
     assert [store.factors.get(f.factor_id) for f in loaded] == loaded
     assert store.factors.get(repeated.factor_id) is None
+
+
+def test_checksums_name_only_the_loaded_datasets_asked_for(store: Store) -> None:
+    first = make_dataset(dataset_id="defra-2020", sha256="a" * 64)
+    second = make_dataset(dataset_id="epa-2025", sha256="b" * 64)
+    store.factors.replace_dataset(first, [make_factor(dataset="defra-2020")])
+    store.factors.replace_dataset(second, [])
+    assert store.factors.checksums([]) == {}
+    assert store.factors.checksums(["defra-2020", "ember-2024"]) == {"defra-2020": "a" * 64}
+    assert store.factors.checksums(["epa-2025", "defra-2020"]) == {
+        "defra-2020": "a" * 64,
+        "epa-2025": "b" * 64,
+    }
+    store.factors.replace_dataset(make_dataset(dataset_id="epa-2025", sha256="c" * 64), [])
+    assert store.factors.checksums(["epa-2025"]) == {"epa-2025": "c" * 64}

@@ -199,6 +199,8 @@ def test_factor_reads_are_cached(dynamo: DynamoStore) -> None:
     )
     assert ops == ["BatchGetItem", "GetItem", "BatchWriteItem", "PutItem"]
     assert _ops(dynamo, "factors.datasets", dynamo.factors.datasets) == ["Query"]
+    checksums = _ops(dynamo, "factors.checksums", lambda: dynamo.factors.checksums(["defra-2020"]))
+    assert checksums == ["BatchGetItem"]
     for _ in range(2):  # the second round is served from the cache
         dynamo.factors.get(factors[0].factor_id)
         dynamo.factors.list_by_category("transport")
@@ -279,6 +281,7 @@ def test_no_method_but_scan_all_scans(dynamo: DynamoStore) -> None:
         "actions.put_many": lambda: dynamo.actions.put_many([commitment]),
         "factors.replace_dataset": lambda: dynamo.factors.replace_dataset(dataset, [factor]),
         "factors.datasets": dynamo.factors.datasets,
+        "factors.checksums": lambda: dynamo.factors.checksums([dataset.dataset_id]),
         "factors.get": lambda: dynamo.factors.get(factor.factor_id),
         "factors.list_by_category": lambda: dynamo.factors.list_by_category("transport"),
         "login_throttle.failures": lambda: dynamo.login_throttle.failures("k", now=T0),

@@ -12,36 +12,24 @@ from fastapi_offline import FastAPIOffline
 from carbontrack import __version__
 from carbontrack.api import errors
 from carbontrack.api.limits import BodySizeLimit
-from carbontrack.api.routes import (
-    achievements,
-    anomalies,
-    auth,
-    entries,
-    factors,
-    goals,
-    health,
-    profile,
-    reasoning,
-    recommendations,
-    stats,
-    teams,
-)
-from carbontrack.datasets import load_catalogue
+from carbontrack.api.routes import health
 from carbontrack.services.factors import sync_catalogue
 from carbontrack.settings import Settings
 from carbontrack.store import build_store
 from carbontrack.store.base import Store
-from carbontrack.web import app as web_app
-from carbontrack.web import assets, pages
-from carbontrack.web.app.history_import import IMPORT_PATH as PAGE_IMPORT_PATH
 
 IMPORT_PATH = "/api/entries/import"
 
 
 def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
-    """Build the API and web app over a store (built from settings unless given)."""
+    """Build the parts of the app that `settings.app_parts` names, over a store.
+
+    The store is built from settings unless given. Each part's routes are imported only when
+    the part is served: a Lambda function serving one part does not pay at its cold start for
+    importing the others (docs/benchmarks.md, issue 7).
+    """
     store = store if store is not None else build_store(settings)
-    sync_catalogue(store=store, catalogue=load_catalogue())
+    sync_catalogue(store=store)
     settings.signing_key()  # fail at start, not on the first login, if the key is unusable
     # FastAPIOffline serves the /docs assets from its package instead of a CDN.
     app = FastAPIOffline(
@@ -53,34 +41,65 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     errors.install(app)
-    for router in (
-        health.router,
-        auth.router,
-        profile.router,
-        factors.router,
-        entries.router,
-        goals.router,
-        teams.router,
-        achievements.router,
-        recommendations.router,
-        stats.router,
-        anomalies.router,
-        reasoning.router,
+    app.include_router(health.router)
+    limits = {IMPORT_PATH: settings.max_import_bytes}
+    if "api" in settings.app_parts:
+        _include_api(app)
+    if "explorer" in settings.app_parts:
+        _include_explorer(app)
+    if "web" in settings.app_parts:
+        limits.update(_include_web(app, settings))
+    app.add_middleware(BodySizeLimit, default_bytes=settings.max_body_bytes, limits=limits)
+    return app
+
+
+def _include_api(app: FastAPI) -> None:
+    """The JSON API: accounts, factors, entries, goals, teams, achievements, stats."""
+    from carbontrack.api.routes import (
+        achievements,
+        auth,
+        entries,
+        factors,
+        goals,
+        profile,
+        recommendations,
+        stats,
+        teams,
+    )
+
+    for module in (
+        auth,
+        profile,
+        factors,
+        entries,
+        goals,
+        teams,
+        achievements,
+        recommendations,
+        stats,
     ):
-        app.include_router(router)
-    app.include_router(web_app.router)  # the web app's pages; `/` is its dashboard
+        app.include_router(module.router)
+
+
+def _include_explorer(app: FastAPI) -> None:
+    """The CO2 explorer's API: anomalies by date and id, and their explanations."""
+    from carbontrack.api.routes import anomalies, reasoning
+
+    app.include_router(anomalies.router)
+    app.include_router(reasoning.router)
+
+
+def _include_web(app: FastAPI, settings: Settings) -> dict[str, int]:
+    """The pages (`/` is the dashboard), /map and /static; their upload's body limit."""
+    from carbontrack.web import app as web_app
+    from carbontrack.web import assets, pages
+    from carbontrack.web.app.history_import import IMPORT_PATH as PAGE_IMPORT_PATH
+
+    app.include_router(web_app.router)
     app.include_router(pages.router)
     web_app.install(app)  # session cookies, login redirects, HTML error pages
     app.mount(assets.STATIC_PATH, assets.static_files(), name="static")
-    app.add_middleware(
-        BodySizeLimit,
-        default_bytes=settings.max_body_bytes,
-        limits={
-            IMPORT_PATH: settings.max_import_bytes,
-            PAGE_IMPORT_PATH: settings.max_import_bytes,
-        },
-    )
-    return app
+    return {PAGE_IMPORT_PATH: settings.max_import_bytes}
 
 
 def _bounded_threads(count: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:

@@ -1,5 +1,10 @@
 """Packaged emission-factor datasets (copied, checksummed) and the catalogue built from them."""
 
-from carbontrack.datasets.catalogue import Catalogue, build_catalogue, load_catalogue
+from carbontrack.datasets.catalogue import (
+    PACKAGED_DATASETS,
+    Catalogue,
+    build_catalogue,
+    load_catalogue,
+)
 
-__all__ = ["Catalogue", "build_catalogue", "load_catalogue"]
+__all__ = ["PACKAGED_DATASETS", "Catalogue", "build_catalogue", "load_catalogue"]

@@ -42,6 +42,10 @@ class Catalogue:
         return self._by_id.get(factor_id)
 
 
+# The shipped datasets, with the checksums of their files: known without reading the files.
+PACKAGED_DATASETS = (defra.DATASET, epa.DATASET, ember.DATASET)
+
+
 def build_catalogue() -> Catalogue:
     """Read and check every packaged data file and build a fresh catalogue (uncached)."""
     factors = (
@@ -49,7 +53,7 @@ def build_catalogue() -> Catalogue:
         *epa.load_factors(),
         *ember.load_factors(),
     )
-    return Catalogue(datasets=(defra.DATASET, epa.DATASET, ember.DATASET), factors=factors)
+    return Catalogue(datasets=PACKAGED_DATASETS, factors=factors)
 
 
 @cache

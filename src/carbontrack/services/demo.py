@@ -67,6 +67,11 @@ def create(*, store: Store, reset: bool = False, now: datetime | None = None) ->
 
 
 def _year_of_entries(*, store: Store, user: User, now: datetime) -> Iterator[Entry]:
+    """The year up to `now`, today included, so that the current month is never empty."""
+    return (entry for entry in _pattern(store=store, user=user, now=now) if entry.timestamp <= now)
+
+
+def _pattern(*, store: Store, user: User, now: datetime) -> Iterator[Entry]:
     rng = random.Random(SEED)  # noqa: S311 - demo data, not security
     resolved: dict[str, tuple[Factor, tuple[str, ...]]] = {}
 
@@ -79,7 +84,7 @@ def _year_of_entries(*, store: Store, user: User, now: datetime) -> Iterator[Ent
         data = EntryInput(factor_id, round(quantity, 1), unit, when, note)
         return new_entry(user=user, data=data, factor=factor, resolution=chain, now=now)
 
-    start = (now - timedelta(days=365)).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = (now - timedelta(days=364)).replace(hour=0, minute=0, second=0, microsecond=0)
     for day in range(365):
         date = start + timedelta(days=day)
         if date.weekday() < 5 and rng.random() < 0.8:

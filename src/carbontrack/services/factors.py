@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from carbontrack.datasets import Catalogue
+from collections.abc import Callable
+
+from carbontrack.datasets import PACKAGED_DATASETS, Catalogue, load_catalogue
 from carbontrack.domain.categories import CATEGORIES
 from carbontrack.domain.electricity import GRID_LOCAL_FACTOR_ID, resolve_grid_factor
 from carbontrack.domain.errors import InvalidInput, NotFound
@@ -10,13 +12,22 @@ from carbontrack.domain.models import Factor, User
 from carbontrack.store.base import Store
 
 
-def sync_catalogue(*, store: Store, catalogue: Catalogue) -> list[str]:
-    """Load every packaged dataset whose checksum the store does not have yet; return their ids."""
-    loaded = {d.dataset_id: d.sha256 for d in store.factors.datasets()}
-    changed = [d for d in catalogue.datasets if loaded.get(d.dataset_id) != d.sha256]
-    for dataset in changed:
-        store.factors.replace_dataset(dataset, catalogue.factors_of(dataset.dataset_id))
-    return [d.dataset_id for d in changed]
+def sync_catalogue(*, store: Store, load: Callable[[], Catalogue] = load_catalogue) -> list[str]:
+    """Load every packaged dataset whose checksum the store does not have yet; return their ids.
+
+    The check is one read of the packaged datasets' checksums by key. The data files are read
+    (and verified) only when a dataset needs loading, so a start on an up-to-date store, such
+    as every Lambda cold start after the first, reads none of them.
+    """
+    loaded = store.factors.checksums([d.dataset_id for d in PACKAGED_DATASETS])
+    changed = [d.dataset_id for d in PACKAGED_DATASETS if loaded.get(d.dataset_id) != d.sha256]
+    if changed:
+        catalogue = load()
+        for dataset in catalogue.datasets:
+            if dataset.dataset_id in changed:
+                factors = catalogue.factors_of(dataset.dataset_id)
+                store.factors.replace_dataset(dataset, factors)
+    return changed
 
 
 def check_category(category: str | None) -> None:

@@ -94,6 +94,14 @@ class DynamoFactors:
         return sorted(map(codec.dataset_from, items), key=lambda d: d.dataset_id)
 
     @translated
+    def checksums(self, dataset_ids: Sequence[str]) -> dict[str, str]:
+        """The checksum of each of these datasets that is loaded: one BatchGetItem."""
+        keys = [codec.dataset_key(dataset_id) for dataset_id in dataset_ids]
+        names = {"#id": "datasetId", "#sha": "sha256"}
+        items = batch_get(self._client, self._table, keys, projection="#id, #sha", names=names)
+        return {v["datasetId"]: v["sha256"] for v in map(codec.from_item, items)}
+
+    @translated
     def get(self, factor_id: str) -> Factor | None:
         """One factor by id: cached, else one GetItem."""
         if factor_id.startswith(codec.DATASET_PREFIX):

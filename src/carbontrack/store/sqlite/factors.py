@@ -79,6 +79,12 @@ class SqliteFactors:
         rows = self._db.connection().execute(_DATASETS).fetchall()
         return [Dataset(*row) for row in rows]
 
+    def checksums(self, dataset_ids: Sequence[str]) -> dict[str, str]:
+        """The checksum of each of these datasets that is loaded, by id."""
+        marks = ", ".join("?" * len(dataset_ids))  # placeholders only: the ids are bound
+        query = f"SELECT dataset_id, sha256 FROM datasets WHERE dataset_id IN ({marks})"  # noqa: S608
+        return dict(self._db.connection().execute(query, tuple(dataset_ids)).fetchall())
+
     def get(self, factor_id: str) -> Factor | None:
         """Return one factor by id, or None."""
         row = self._db.connection().execute(_GET_FACTOR, (factor_id,)).fetchone()
