@@ -19,8 +19,10 @@ for the app's imports, `create_app` (catalogue check, store, routes), a boto3 cl
 calls to DynamoDB on loopback, FastAPI's first route matching, and Powertools. Not measured:
 network latency to DynamoDB, and the production Secrets Manager client (printed apart).
 Every process has warm bytecode caches (the directories are writable here; see
-docs/benchmarks.md for Lambda). Target: the API function's `GET /api/entries` at most 1.15x
-the floor. The heaviest imports beyond the floor come from `python -X importtime`.
+docs/benchmarks.md for Lambda), and none is timed tearing down: a Lambda process does not exit
+after its first event, so each ends with `os._exit` once its work is done. Target: the API
+function's `GET /api/entries` at most 1.15x the floor. The heaviest imports beyond the floor
+come from `python -X importtime`.
 
 Package size: the Lambda packages themselves (python3.12, arm64), unzipped, by distribution.
 Target: the API function's package under 40 MB. Lambda's limit is 250 MB unzipped.
@@ -61,9 +63,13 @@ FAKE_AWS = {
     "AWS_DEFAULT_REGION": "eu-central-1",
 }
 
-# The child: import the handler, serve the events, report the two phases to a file (stderr
-# carries -X importtime when asked for).
-CHILD = """
+# A Lambda process never exits after its first event, so no process here pays for the
+# interpreter's teardown (100-170 ms on this machine, growing with the objects alive): each one
+# ends with os._exit once its work is done (stderr flushed: it carries -X importtime).
+EXIT = "import os, sys; sys.stderr.flush(); os._exit(0)"
+# The child: import the handler, serve the events, report the two phases to a file.
+CHILD = (
+    """
 import json, os, sys, time
 started = time.perf_counter()
 from carbontrack.lambda_handler import handler
@@ -80,6 +86,8 @@ with open(os.environ["BENCH_RESULT"], "w") as out:
     json.dump({"import_s": imported - started, "event_s": served - imported,
                "replies": [[r["statusCode"], r["body"]] for r in replies]}, out)
 """
+    + EXIT
+)
 
 
 def rest_event(method: str, path: str, *, body: Any = None, token: str | None = None) -> Any:
@@ -262,13 +270,13 @@ def measure_cold_start(repeats: int, core: Lambda, explorer: Lambda) -> dict[str
         walls |= {case.name: [] for case in cases}
         phases: dict[str, list[tuple[float, float]]] = {case.name: [] for case in cases}
         for _ in range(repeats):
-            walls["floor"].append(core.run(FLOOR, core.env())[0])
-            walls["floor+client"].append(core.run(FLOOR_CLIENT, core.env())[0])
+            walls["floor"].append(core.run(f"{FLOOR}; {EXIT}", core.env())[0])
+            walls["floor+client"].append(core.run(f"{FLOOR_CLIENT}; {EXIT}", core.env())[0])
             for case in cases:
                 wall, _, reply = _serve(case, result)
                 walls[case.name].append(wall)
                 phases[case.name].append((reply["import_s"], reply["event_s"]))
-        _, floor_importtime = core.run(FLOOR, core.env(), "-X", "importtime")
+        _, floor_importtime = core.run(f"{FLOOR}; {EXIT}", core.env(), "-X", "importtime")
         _, importtime, _ = _serve(cases[0], result, "-X", "importtime")
     return {
         "walls": {name: statistics.median(values) for name, values in walls.items()},
