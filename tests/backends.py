@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import pickle
 import threading
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from unittest import mock
 
+from moto.backends import get_backend
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb import models as moto_dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
 
 from carbontrack.store.base import Store
 from carbontrack.store.dynamodb import DynamoStore
-from carbontrack.store.dynamodb.tables import create_tables
+from carbontrack.store.dynamodb.tables import TABLES, create_tables
 from carbontrack.store.sqlite import SqliteStore
 
 StoreFactory = Callable[[Path], Store]
@@ -45,6 +55,33 @@ def serialized_moto_dynamodb() -> Callable[[DynamoHandler], object]:
             return handle(self)
 
     return call_action
+
+
+def one_backup_per_table() -> Callable[[DynamoDBBackend, list[dict[str, Any]]], None]:
+    """moto's TransactWriteItems, backing up each table it writes once, not once per action.
+
+    moto 5.2 deep-copies a table for every action naming it, before running any (to roll
+    back on a cancellation), so a 100-action import into a table of 1,500 entries copies those
+    entries 100 times: the history test of tests/api/test_dynamodb_calls.py spent a minute
+    on it. Nothing changes the tables between those copies, so one copy of each serves, and
+    the transaction does exactly what moto's does. Runs under `serialized_moto_dynamodb`.
+    """
+    transact = DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
+        backups: dict[int, Table] = {}
+
+        def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+            if not isinstance(value, Table):
+                return copy.deepcopy(value, memo)
+            if id(value) not in backups:
+                backups[id(value)] = copy.deepcopy(value, memo)
+            return backups[id(value)]
+
+        with mock.patch.object(moto_dynamodb_models, "copy", SimpleNamespace(deepcopy=deepcopy)):
+            transact(self, transact_items)
+
+    return transact_write_items
 
 
 def canonical_moto_numbers() -> dict[str, Callable[[DynamoType, DynamoType], DynamoType]]:
@@ -90,6 +127,46 @@ def dynamodb_store(directory: Path) -> DynamoStore:
     digest = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:16]
     store = DynamoStore(region=AWS_REGION, prefix=f"t{digest}-")
     create_tables(store.client, store.prefix)
+    return store
+
+
+# Table suffix -> the items moto holds in that table (pickled), for the tables that have any.
+TableItems = dict[str, bytes]
+
+
+def _moto_table(name: str) -> Table:
+    table: Table = get_backend("dynamodb")[DEFAULT_ACCOUNT_ID][AWS_REGION].get_table(name)
+    return table
+
+
+def snapshot_tables(store: DynamoStore) -> TableItems:
+    """The items of every table of an in-process moto store, to copy into fresh stores."""
+    snapshot: TableItems = {}
+    for spec in TABLES:
+        items = _moto_table(spec.name(store.prefix)).items
+        if items:
+            snapshot[spec.suffix] = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+    return snapshot
+
+
+def restore_tables(store: DynamoStore, snapshot: TableItems) -> None:
+    """Give the (empty) tables of an in-process moto store the items of `snapshot_tables`.
+
+    Each call unpickles its own copy of the items: a test that changes them changes only its
+    own store, never the snapshot.
+    """
+    for suffix, items in snapshot.items():
+        table = _moto_table(store.prefix + suffix)
+        if table.items:
+            raise RuntimeError(f"{table.name} is not empty: restore into a fresh store only")
+        # S301: these bytes are this process's own snapshot_tables output, never outside input.
+        table.items = pickle.loads(items)  # noqa: S301
+
+
+def dynamodb_store_with(directory: Path, snapshot: TableItems) -> DynamoStore:
+    """A fresh store of `dynamodb_store` whose tables hold a copy of the snapshot's items."""
+    store = dynamodb_store(directory)
+    restore_tables(store, snapshot)
     return store
 
 

@@ -39,9 +39,14 @@ def pytest_runtest_makereport(
 
 
 @pytest.fixture(scope="package")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`carbontrack serve` on 127.0.0.1 with a free port and an empty data dir."""
-    with running_server(tmp_path_factory.mktemp("live-server")) as server:
+def live_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[LiveServer]:
+    """`carbontrack serve` on 127.0.0.1 with a free port and an empty data dir.
+
+    Each pytest-xdist worker that runs browser tests starts its own, logging to a file of its
+    own (`worker_id` is "master" without xdist).
+    """
+    log_name = "server.log" if worker_id == "master" else f"server-{worker_id}.log"
+    with running_server(tmp_path_factory.mktemp("live-server"), log_name=log_name) as server:
         yield server
 
 

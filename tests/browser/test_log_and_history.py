@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Response, expect
 
 from tests.browser.a11y import assert_no_serious_violations
 from tests.browser.harness import PHONE, NetworkGuard, save_screenshot
@@ -35,12 +36,20 @@ def choose_by_keyboard(page: Page, query: str, activity: str) -> None:
     """Type into the combobox, arrow down to `activity` and press Enter."""
     search = page.get_by_role("combobox", name="Search activities")
     search.fill("")
-    search.press_sequentially(query)
+
+    def for_query(response: Response) -> bool:
+        url = urlsplit(response.url)
+        return url.path == "/api/factors" and parse_qs(url.query).get("q") == [query]
+
+    with page.expect_response(for_query) as found:
+        search.press_sequentially(query)
+    names = [item["activity"] for item in found.value.json()["items"]]
+    assert activity in names, names
     listbox = page.get_by_role("listbox", name="Matching activities")
     expect(listbox).to_be_visible()
     expect(search).to_have_attribute("aria-expanded", "true")
-    names = listbox.locator(".option-name").all_text_contents()
-    assert activity in names, names
+    # Only these names: a list shown for a shorter prefix while typing is gone by now.
+    expect(listbox.locator(".option-name")).to_have_text(names)
     for _ in range(names.index(activity) + 1):
         search.press("ArrowDown")
     active = page.locator(f"#{search.get_attribute('aria-activedescendant')}")
