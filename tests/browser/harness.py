@@ -25,17 +25,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
+    Locator,
     Page,
     Playwright,
     Request,
+    Response,
     Route,
     ViewportSize,
     WebSocket,
+    expect,
 )
 from playwright.sync_api import Error as PlaywrightError
 
@@ -244,3 +248,24 @@ def save_screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     path = ARTIFACTS_DIR / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
     page.screenshot(path=path, full_page=full_page)
     return path
+
+
+def search_activities(page: Page, query: str, activity: str) -> tuple[Locator, list[str]]:
+    """Type into /log's combobox; return it and the suggestions for the whole query, once shown."""
+    box = page.get_by_role("combobox", name="Search activities")
+    box.fill("")
+
+    def for_query(response: Response) -> bool:
+        url = urlsplit(response.url)
+        return url.path == "/api/factors" and parse_qs(url.query).get("q") == [query]
+
+    with page.expect_response(for_query) as found:
+        box.press_sequentially(query)
+    names = [item["activity"] for item in found.value.json()["items"]]
+    assert activity in names, names
+    listbox = page.get_by_role("listbox", name="Matching activities")
+    expect(listbox).to_be_visible()
+    # Only these names: a list shown for a shorter prefix while typing is gone by now.
+    expect(listbox.locator(".option-name")).to_have_text(names)
+    expect(box).to_have_attribute("aria-expanded", "true")
+    return box, names

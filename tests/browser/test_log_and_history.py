@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.a11y import assert_no_serious_violations
-from tests.browser.harness import PHONE, NetworkGuard, save_screenshot
+from tests.browser.harness import PHONE, NetworkGuard, save_screenshot, search_activities
 
 pytestmark = pytest.mark.e2e
 
@@ -34,22 +33,8 @@ def sign_up(page: Page) -> None:
 
 def choose_by_keyboard(page: Page, query: str, activity: str) -> None:
     """Type into the combobox, arrow down to `activity` and press Enter."""
-    search = page.get_by_role("combobox", name="Search activities")
-    search.fill("")
-
-    def for_query(response: Response) -> bool:
-        url = urlsplit(response.url)
-        return url.path == "/api/factors" and parse_qs(url.query).get("q") == [query]
-
-    with page.expect_response(for_query) as found:
-        search.press_sequentially(query)
-    names = [item["activity"] for item in found.value.json()["items"]]
-    assert activity in names, names
+    search, names = search_activities(page, query, activity)
     listbox = page.get_by_role("listbox", name="Matching activities")
-    expect(listbox).to_be_visible()
-    expect(search).to_have_attribute("aria-expanded", "true")
-    # Only these names: a list shown for a shorter prefix while typing is gone by now.
-    expect(listbox.locator(".option-name")).to_have_text(names)
     for _ in range(names.index(activity) + 1):
         search.press("ArrowDown")
     active = page.locator(f"#{search.get_attribute('aria-activedescendant')}")

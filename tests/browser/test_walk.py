@@ -13,15 +13,20 @@ import json
 import re
 import uuid
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import FilePayload, Locator, Page, Response, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from carbontrack.web.app.dashboard import kg
 from carbontrack.web.app.entry_form import format_kg
 from tests.browser.a11y import assert_no_serious_violations
-from tests.browser.harness import DESKTOP, PHONE, NetworkGuard, save_screenshot
+from tests.browser.harness import (
+    DESKTOP,
+    PHONE,
+    NetworkGuard,
+    save_screenshot,
+    search_activities,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -59,28 +64,8 @@ def go_to(page: Page, link: str, heading: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
 
 
-def search(page: Page, query: str, activity: str) -> tuple[Locator, list[str]]:
-    """Type into the combobox; return it and the suggestions for the whole query, once shown."""
-    box = page.get_by_role("combobox", name="Search activities")
-    box.fill("")
-
-    def for_query(response: Response) -> bool:
-        url = urlsplit(response.url)
-        return url.path == "/api/factors" and parse_qs(url.query).get("q") == [query]
-
-    with page.expect_response(for_query) as found:
-        box.press_sequentially(query)
-    names = [item["activity"] for item in found.value.json()["items"]]
-    assert activity in names, names
-    listbox = page.get_by_role("listbox", name="Matching activities")
-    # Only these names: a list shown for a shorter prefix while typing is gone by now.
-    expect(listbox.locator(".option-name")).to_have_text(names)
-    expect(box).to_have_attribute("aria-expanded", "true")
-    return box, names
-
-
 def choose_by_keyboard(page: Page, query: str, activity: str) -> None:
-    box, names = search(page, query, activity)
+    box, names = search_activities(page, query, activity)
     for _ in range(names.index(activity) + 1):
         box.press("ArrowDown")
     active = page.locator(f"#{box.get_attribute('aria-activedescendant')}")
@@ -91,7 +76,7 @@ def choose_by_keyboard(page: Page, query: str, activity: str) -> None:
 
 
 def choose_by_mouse(page: Page, query: str, activity: str) -> None:
-    box, names = search(page, query, activity)
+    box, names = search_activities(page, query, activity)
     page.get_by_role("option").nth(names.index(activity)).click()
     expect(box).to_have_attribute("aria-expanded", "false")
     expect(page.locator("#chosen-activity")).to_contain_text(activity)
