@@ -42,3 +42,15 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert settings.access_token_minutes == 5
     assert settings.database_path == tmp_path / "carbontrack.sqlite3"
     assert "k" * 40 not in repr(Settings(jwt_secret="k" * 40))  # type: ignore[arg-type]
+
+
+def test_app_parts_come_comma_separated_and_default_to_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().app_parts == {"api", "web", "explorer"}
+    monkeypatch.setenv("CARBONTRACK_APP_PARTS", " web, explorer ")
+    assert Settings().app_parts == {"web", "explorer"}
+    for wrong in ("api,pages", " , "):
+        monkeypatch.setenv("CARBONTRACK_APP_PARTS", wrong)
+        with pytest.raises(ValidationError, match="app_parts"):
+            Settings()
