@@ -47,10 +47,10 @@ from typing import Any
 
 from bench.report import machine, table, verdict
 from bench.server import HOST, free_port
+from carbontrack.infra.package import LAMBDA_ZIP_LIMIT_MB, PACKAGES, build
 
 TARGET_RATIO = 1.15
 TARGET_MB = 40.0
-LAMBDA_ZIP_LIMIT_MB = 250.0
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR = "import fastapi, boto3, mangum"
 # For reading the DynamoDB figures: the floor plus the one client a DynamoDB app must build.
@@ -334,8 +334,6 @@ def _runtime(directory: Path) -> Path:
 
 def run(*, repeats: int = 5) -> bool:
     """Build the packages, measure, print the tables; True if both targets are met."""
-    from carbontrack.infra.package import PACKAGES, build
-
     print(f"\nLambda cold start ({repeats} fresh processes per case) and package size ...")
     with tempfile.TemporaryDirectory(prefix="carbontrack-packages-") as tmp:
         work = Path(tmp)

@@ -9,8 +9,8 @@ Lambda's Python on arm64, less the distributions its functions never import:
 
 What a package keeps is the closure of carbontrack's requirements (markers evaluated for the
 target Python and platform) that does not pass through a left-out distribution; every other
-installed distribution is removed file by file from its RECORD. `tests/lambda` checks that the
-handler, serving each part, imports only distributions its package keeps.
+installed distribution is removed file by file from its RECORD. `tests/lambda/test_package.py`
+serves each part's requests from its package's selection alone.
 
     python -m carbontrack.infra.package build core build/lambda/core
     python -m carbontrack.infra.package build explorer build/lambda/explorer --host
@@ -24,7 +24,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import cast
@@ -84,7 +84,7 @@ class PackageSpec:
     parts: frozenset[str]
     left_out: Mapping[str, str]
     # Paths under the target that nothing imports (data, tests, scripts), removed after install.
-    prune: tuple[str, ...] = field(default=("bin", "pycountry/locales"))
+    prune: tuple[str, ...] = ("bin", "pycountry/locales")
 
 
 PACKAGES = {
