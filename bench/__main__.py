@@ -14,6 +14,7 @@ from bench import (
     explorer,
     explorer_index,
     pages,
+    soak,
     stats,
 )
 from bench.loadgen import Load
@@ -28,6 +29,7 @@ BENCHMARKS = (
     "explorer",
     "pages",
     "coldstart",
+    "soak",
 )
 
 
@@ -92,6 +94,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--coldstart-repeats", type=int, default=5, help="fresh processes per case (coldstart)"
     )
+    parser.add_argument("--seconds", type=float, default=180.0, help="seconds per store (soak)")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent users (soak)")
+    parser.add_argument(
+        "--store",
+        choices=(*soak.STORES, "both"),
+        default="both",
+        help="the store(s) to soak (soak); DynamoDB is a moto server on 127.0.0.1",
+    )
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(BENCHMARKS)
     if unknown:
@@ -128,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         passed &= pages.run(rounds=args.page_rounds, budget_s=args.page_budget)
     if "coldstart" in names:
         passed &= coldstart.run(repeats=args.coldstart_repeats)
+    if "soak" in names:
+        stores = soak.STORES if args.store == "both" else (args.store,)
+        passed &= soak.run(seconds=args.seconds, clients=args.clients, stores=stores)
     print(f"\n{'all targets met' if passed else 'SOME TARGETS FAILED (see FAIL above)'}")
     return 0 if passed else 1
 

@@ -53,6 +53,12 @@ def call_json(
 
 def upload_csv(server: Server, path: str, text: str, *, headers: dict[str, str]) -> Reply:
     """POST a CSV file as multipart/form-data field `file`."""
+    body, content_type = csv_form(text)
+    return call(server, "POST", path, body=body, headers={**headers, "Content-Type": content_type})
+
+
+def csv_form(text: str) -> tuple[bytes, str]:
+    """A multipart/form-data body holding `text` as the CSV file `file`, and its content type."""
     boundary = uuid.uuid4().hex
     body = b"".join(
         (
@@ -63,8 +69,7 @@ def upload_csv(server: Server, path: str, text: str, *, headers: dict[str, str])
             f"\r\n--{boundary}--\r\n".encode(),
         )
     )
-    content_type = f"multipart/form-data; boundary={boundary}"
-    return call(server, "POST", path, body=body, headers={**headers, "Content-Type": content_type})
+    return body, f"multipart/form-data; boundary={boundary}"
 
 
 def expect(reply: Reply, status: int, what: str) -> Reply:

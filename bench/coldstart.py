@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.moto_serial import FAKE_AWS
 from bench.report import machine, table, verdict
 from bench.server import HOST, free_port
 from carbontrack.infra.package import LAMBDA_ZIP_LIMIT_MB, PACKAGES, build
@@ -57,11 +58,6 @@ FLOOR = "import fastapi, boto3, mangum"
 FLOOR_CLIENT = FLOOR + "; boto3.client('dynamodb', region_name='eu-central-1')"
 KEY = "coldstart-bench-signing-key-0123456789abcdefghij"
 HEADLINE = "api function, DynamoDB: GET /api/entries"
-FAKE_AWS = {
-    "AWS_ACCESS_KEY_ID": "bench",
-    "AWS_SECRET_ACCESS_KEY": "bench",
-    "AWS_DEFAULT_REGION": "eu-central-1",
-}
 
 # A Lambda process never exits after its first event, so no process here pays for the
 # interpreter's teardown (100-170 ms on this machine, growing with the objects alive): each one

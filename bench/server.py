@@ -1,4 +1,4 @@
-"""Run one uvicorn server (one worker) in its own process on a free 127.0.0.1 port."""
+"""Run a server (uvicorn, `carbontrack serve`, moto) in its own process on a free 127.0.0.1 port."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,18 +61,35 @@ def uvicorn_server(
         "--app-dir",
         str(REPO_ROOT),
     ]
-    with tempfile.TemporaryFile("w+") as log:
-        proc = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=log)
+    with (
+        tempfile.TemporaryFile("w+") as log,
+        serve_process(name, command, port=port, env=env, ready_path=ready_path, log=log) as server,
+    ):
+        yield server
+
+
+@contextmanager
+def serve_process(
+    name: str,
+    command: Sequence[str],
+    *,
+    port: int,
+    env: Mapping[str, str],
+    ready_path: str,
+    log: IO[str],
+) -> Iterator[Server]:
+    """Run `command` (a server on `port`), wait until `ready_path` answers, stop it on exit."""
+    proc = subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=log)
+    try:
+        _wait_ready(proc, port, ready_path, log)
+        yield Server(name=name, port=port, pid=proc.pid)
+    finally:
+        proc.terminate()
         try:
-            _wait_ready(proc, port, ready_path, log)
-            yield Server(name=name, port=port, pid=proc.pid)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], port: int, path: str, log: IO[str]) -> None:

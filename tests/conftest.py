@@ -50,6 +50,9 @@ def settings(tmp_path: Path) -> Settings:
         data_dir=tmp_path / "var",
         jwt_secret=TEST_SECRET,  # type: ignore[arg-type]
         login_max_failures=3,
+        # Every TestClient request comes from one address ("testclient"), and a test may sign
+        # up many users; tests of the sign-up limit set their own (tests/api/test_guessing.py).
+        register_max_per_address=10_000,
     )
 
 
@@ -129,3 +132,18 @@ def aws_moto() -> Iterator[None]:
                 yield
             finally:
                 moto_active.clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a hypothesis test that keeps a per-example deadline: we keep no timed tests."""
+    timed = []
+    for item in items:
+        test = getattr(item, "obj", None)
+        if not hasattr(test, "hypothesis"):
+            continue
+        # Hypothesis keeps a test's settings here; if that ever moves, fail loudly.
+        chosen = test._hypothesis_internal_use_settings  # type: ignore[union-attr]
+        if chosen.deadline is not None:
+            timed.append(item.nodeid)
+    if timed:
+        raise pytest.UsageError(f"set @settings(deadline=None) on: {', '.join(timed)}")

@@ -151,6 +151,29 @@ def create_tables() -> None:
         store.close()
 
 
+@db_app.command("guard-entry-ids")
+def guard_entry_ids() -> None:
+    """Guard the ids of DynamoDB entries written before id guards existed (once; idempotent)."""
+    from carbontrack.store import build_store
+    from carbontrack.store.dynamodb import DynamoStore
+
+    settings = get_settings()
+    if settings.store != "dynamodb":
+        console.print("The SQLite store keeps entry ids unique by its primary key; nothing to do.")
+        return
+    store = build_store(settings)
+    assert isinstance(store, DynamoStore)
+    try:
+        report = store.guard_entry_ids()
+    finally:
+        store.close()
+    console.print(f"Entries guarded: {report.entries}")
+    for user_id, entry_id in report.duplicates:
+        console.print(f"Entry id {entry_id} of user {user_id} is held by more than one entry")
+    if report.duplicates:
+        raise typer.Exit(code=1)
+
+
 BackupPath = Annotated[Path, typer.Argument(help="Backup directory (records.jsonl + manifest).")]
 
 

@@ -76,8 +76,29 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="JSON body limit.")
     max_import_bytes: int = Field(default=16_000_000, ge=1024, description="CSV upload limit.")
-    login_max_failures: int = Field(default=5, ge=1)
-    login_window_seconds: int = Field(default=300, ge=1)
+    # Limits on guessing and sign-ups (services/throttle.py; docs/security.md gives the why).
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Wrong passwords for one email from one client address."
+    )
+    login_address_max_failures: int = Field(
+        default=30, ge=1, description="Wrong passwords from one client address, any email."
+    )
+    login_window_seconds: int = Field(default=300, ge=1, description="The two limits' window.")
+    login_email_max_failures: int = Field(
+        default=100, ge=1, description="Wrong passwords for one email from all addresses."
+    )
+    login_email_window_seconds: int = Field(default=3600, ge=1)
+    register_max_per_address: int = Field(
+        default=10, ge=1, description="Sign-up attempts from one client address."
+    )
+    register_window_seconds: int = Field(default=3600, ge=1)
+    trusted_proxy_hops: int = Field(
+        default=0,
+        ge=0,
+        le=10,
+        description="Proxies in front of the app whose X-Forwarded-For entries are trusted; "
+        "0: the client is the socket peer (API Gateway's sourceIp on Lambda).",
+    )
     # The CO2 explorer's explanations (docs/co2-explorer.md): rules work offline; an LLM
     # provider that is not configured, slow or ungrounded falls back to them.
     reasoning_provider: Literal["rules", "gemini", "bedrock"] = "rules"
@@ -127,6 +148,19 @@ class Settings(BaseSettings):
                     "CARBONTRACK_JWT_SECRET must be set to at least "
                     f"{MIN_SECRET_BYTES} bytes in production (or CARBONTRACK_JWT_SECRET_ARN)"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _one_address_cannot_reach_the_email_ceiling(self) -> Settings:
+        # A fixed window of login_email_window_seconds overlaps at most this many windows of
+        # login_window_seconds, each allowing login_max_failures from one address: the ceiling
+        # must stay above that, or one address could lock an account for everyone.
+        windows = self.login_email_window_seconds // self.login_window_seconds + 1
+        if self.login_email_max_failures <= self.login_max_failures * windows:
+            raise ValueError(
+                "CARBONTRACK_LOGIN_EMAIL_MAX_FAILURES must exceed CARBONTRACK_LOGIN_MAX_FAILURES "
+                f"x {windows} (the windows one address can use within the email's window)"
+            )
         return self
 
     @property

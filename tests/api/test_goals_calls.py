@@ -54,6 +54,6 @@ def test_goal_requests_cost_a_fixed_number_of_calls(
     assert one == Counter({"GetItem": 2, "BatchGetItem": 1})
     patch = {"targetCo2eKg": 20}
     patched = calls_of(store, lambda: client.patch(url, json=patch, headers=headers), 200)
-    assert patched == Counter({"GetItem": 2, "PutItem": 1, "BatchGetItem": 1})
+    assert patched == Counter({"GetItem": 2, "UpdateItem": 1, "BatchGetItem": 1})
     deleted = calls_of(store, lambda: client.delete(url, headers=headers), 204)
     assert deleted == Counter({"GetItem": 1, "DeleteItem": 1})

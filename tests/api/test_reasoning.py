@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -318,10 +317,11 @@ def test_a_gemini_timeout_falls_back_at_once_and_is_not_cached(
 ) -> None:
     gemini.delay_s = 5.0
     use_gemini(install, gemini, llm_timeout_seconds=0.3)
-    started = time.perf_counter()
     answer = explain(client)
-    assert time.perf_counter() - started < 4.0  # one attempt, no retries
+    # The reply was held for 5 s: a fallback for "timeout" means the 0.3 s timeout cut it
+    # off, and one recorded request (recorded on arrival) means no retry followed.
     assert_fallback(answer, "gemini", "timeout")
+    assert len(gemini.requests) == 1
     assert (answer["cachedAt"], answer["expiresAt"]) == (None, None)
     gemini.delay_s = 0.0
     assert explain(client)["provider"] == "gemini"  # asked again, now it answers

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -118,7 +117,8 @@ def test_expired_code_is_refused_until_an_admin_issues_a_new_one(client: TestCli
     stored = store.teams.get(team["teamId"])
     assert stored is not None
     past = datetime.now(UTC) - timedelta(seconds=1)
-    store.teams.update(replace(stored, join_code_expires_at=past))
+    code = stored.join_code
+    store.teams.set_join_code(stored.team_id, join_code=code, expires_at=past, replacing=code)
     late, _ = person(client, "Lee")
     expired = join(client, late, team)
     assert expired.status_code == 422

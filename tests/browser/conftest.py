@@ -14,13 +14,13 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from tests.browser.harness import (
+    ARTIFACTS_DIR,
     DESKTOP,
-    LiveServer,
     NetworkGuard,
     launch_chromium,
-    running_server,
     save_screenshot,
 )
+from tests.live import LiveServer, running_server
 
 NewPage = Callable[..., Page]
 _CALL_REPORT = pytest.StashKey[pytest.TestReport]()
@@ -46,7 +46,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Ite
     own (`worker_id` is "master" without xdist).
     """
     log_name = "server.log" if worker_id == "master" else f"server-{worker_id}.log"
-    with running_server(tmp_path_factory.mktemp("live-server"), log_name=log_name) as server:
+    data_dir = tmp_path_factory.mktemp("live-server")
+    # Every browser test signs up its users from 127.0.0.1, on one server per worker.
+    unlimited = {"CARBONTRACK_REGISTER_MAX_PER_ADDRESS": "100000"}
+    with running_server(data_dir, log_path=ARTIFACTS_DIR / log_name, extra_env=unlimited) as server:
         yield server
 
 

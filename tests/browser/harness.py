@@ -1,7 +1,6 @@
 """What every browser test needs: a real server, Debian's Chromium, and a network guard.
 
-- `running_server` starts `carbontrack serve` in a subprocess on 127.0.0.1 (a free port, an
-  empty data dir of its own) and stops it afterwards.
+- `running_server` (from `tests.live`) starts `carbontrack serve` on 127.0.0.1 and stops it.
 - `launch_chromium` starts /usr/bin/chromium through Playwright with the flags this closed
   network needs; Playwright gives every launch a fresh, empty profile (user-data-dir) and never
   downloads a browser of its own here.
@@ -15,14 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -64,102 +56,6 @@ CHROMIUM_ARGS = (
 )
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 375, "height": 740}
-SERVER_START_SECONDS = 90.0
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    """A running `carbontrack serve`: where it listens and the environment it was given."""
-
-    url: str
-    data_dir: Path
-    env: dict[str, str]
-    log_path: Path
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """Run another `carbontrack` command on this server's data (e.g. `demo`)."""
-        return subprocess.run(
-            [sys.executable, "-m", "carbontrack", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=300,
-        )
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def server_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    """This process's environment without any CARBONTRACK_* setting, plus a data dir of its own."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("CARBONTRACK_")}
-    env["CARBONTRACK_DATA_DIR"] = str(data_dir)
-    env.update(extra or {})
-    return env
-
-
-@contextmanager
-def running_server(
-    data_dir: Path, *, extra_env: dict[str, str] | None = None, log_name: str = "server.log"
-) -> Iterator[LiveServer]:
-    """Start `carbontrack serve` on 127.0.0.1 and a free port; stop it on exit.
-
-    Its output goes to test-artifacts/browser/<log_name>.
-    """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env = server_env(data_dir, extra_env)
-    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS_DIR / log_name
-    port = free_port()
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "carbontrack",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            env=env,
-            cwd=data_dir,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_until_healthy(url, process, log_path)
-            yield LiveServer(url=url, data_dir=data_dir, env=env, log_path=log_path)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
-
-
-def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"carbontrack serve exited early:\n{log_path.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise RuntimeError(
-        f"carbontrack serve did not answer in {SERVER_START_SECONDS} s:\n{log_path.read_text()}"
-    )
 
 
 def launch_chromium(playwright: Playwright) -> Browser:

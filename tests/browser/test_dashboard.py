@@ -13,7 +13,8 @@ from carbontrack.services import demo
 from carbontrack.web.app.dashboard import kg
 from tests.browser.a11y import assert_no_serious_violations
 from tests.browser.conftest import NewPage
-from tests.browser.harness import PHONE, LiveServer, NetworkGuard, save_screenshot
+from tests.browser.harness import PHONE, NetworkGuard, save_screenshot
+from tests.live import LiveServer
 
 pytestmark = pytest.mark.e2e
 

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import httpx2 as httpx
@@ -14,9 +11,14 @@ from typer.testing import CliRunner
 
 from carbontrack import __version__
 from carbontrack.cli import app
+from carbontrack.domain.errors import AlreadyExists
 from carbontrack.services import demo
 from carbontrack.settings import get_settings
+from carbontrack.store.dynamodb import codec
 from carbontrack.store.sqlite import SqliteStore
+from tests.backends import dynamodb_store
+from tests.live import running_server
+from tests.store.factories import make_entry, make_user
 
 runner = CliRunner()
 
@@ -86,41 +88,16 @@ def test_demo_refuses_production(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert not (tmp_path / "p.sqlite3").exists()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.e2e
 def test_serve_starts_a_real_server(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {**os.environ, "CARBONTRACK_DATA_DIR": str(tmp_path / "var")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "carbontrack", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, process.stdout.read() if process.stdout else ""
-                assert time.monotonic() < deadline, "server did not start in 30 s"
-                time.sleep(0.2)
+    log_path = tmp_path / "server.log"
+    with running_server(tmp_path / "var", log_path=log_path) as server:
+        health = httpx.get(f"{server.url}/api/health", timeout=5)
         assert health.json()["status"] == "ok"
-        assert httpx.get(f"http://127.0.0.1:{port}/docs").status_code == 200
+        assert httpx.get(f"{server.url}/docs", timeout=5).status_code == 200
         secret = tmp_path / "var" / "jwt-secret"
         assert secret.stat().st_mode & 0o777 == 0o600
-    finally:
-        process.terminate()
-        output, _ = process.communicate(timeout=10)
-    assert f"http://127.0.0.1:{port}/docs" in output
+    assert f"{server.url}/docs" in log_path.read_text()
 
 
 def test_backup_export_and_restore_commands(tmp_path: Path) -> None:
@@ -142,3 +119,29 @@ def test_backup_export_and_restore_commands(tmp_path: Path) -> None:
     assert "checksum" in broken.stdout or "counts" in broken.stdout
     clash = runner.invoke(app, ["backup", "export", str(path), "--db", str(source)])
     assert clash.exit_code == 2
+
+
+@pytest.mark.usefixtures("aws_moto")
+def test_guard_entry_ids_backfills_a_dynamodb_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = dynamodb_store(tmp_path / "dynamodb")
+    user = make_user()
+    store.users.add(user)
+    entry = make_entry(user_id=user.user_id)  # written as before id guards: the item alone
+    store.client.put_item(TableName=store.prefix + "entries", Item=codec.entry_item(entry))
+    monkeypatch.setenv("CARBONTRACK_STORE", "dynamodb")
+    monkeypatch.setenv("CARBONTRACK_DYNAMODB_TABLE_PREFIX", store.prefix)
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["db", "guard-entry-ids"])
+    assert result.exit_code == 0, result.stdout
+    assert "Entries guarded: 1" in result.stdout
+    with pytest.raises(AlreadyExists):
+        store.entries.add(replace(entry, timestamp=entry.timestamp + timedelta(hours=1)))
+    store.close()
+
+
+def test_guard_entry_ids_has_nothing_to_do_on_sqlite() -> None:
+    result = runner.invoke(app, ["db", "guard-entry-ids"])
+    assert result.exit_code == 0, result.stdout
+    assert "nothing to do" in result.stdout

@@ -342,3 +342,12 @@ def test_a_version_2_backup_may_hold_only_users_and_entries(store: Store, tmp_pa
     (path / "manifest.json").write_text(json.dumps({**manifest, "schemaVersion": 2}))
     with pytest.raises(InvalidBackup, match="a team record in a version 2 backup"):
         backup.verify(path)
+
+
+@pytest.mark.parametrize("kind", ["entry", "goal"])
+def test_a_record_from_before_versions_reads_as_version_0(kind: str) -> None:
+    record = make_entry(version=7) if kind == "entry" else make_goal(version=7)
+    line = json.loads(backup.encode_record(kind, record))
+    assert line["data"].pop("version") == 7
+    _, decoded = backup.decode_record(json.dumps(line).encode(), number=1)
+    assert decoded == replace(record, version=0)

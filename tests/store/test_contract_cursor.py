@@ -6,7 +6,7 @@ import base64
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carbontrack.domain.errors import InvalidInput
@@ -20,6 +20,7 @@ def _b64(payload: object) -> str:
     return base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.text(min_size=1), st.text(), min_size=1, max_size=3))
 def test_round_trip(position: dict[str, str]) -> None:
     cursor = encode_cursor("sqlite", position)

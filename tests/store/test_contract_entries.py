@@ -85,14 +85,16 @@ def test_update_replaces_fields_but_keeps_created_at(store: Store) -> None:
         created_at=later,
         updated_at=later,
     )
-    store.entries.update(changed)
-    assert store.entries.get(user.user_id, entry.entry_id) == replace(changed, created_at=T0)
+    written = store.entries.update(entry, changed)
+    assert written == replace(changed, created_at=T0, version=entry.version + 1)
+    assert store.entries.get(user.user_id, entry.entry_id) == written
 
 
 def test_update_missing_entry_is_not_found(store: Store) -> None:
     user = _user(store)
+    entry = make_entry(user_id=user.user_id)
     with pytest.raises(NotFound):
-        store.entries.update(make_entry(user_id=user.user_id))
+        store.entries.update(entry, replace(entry, note="never stored"))
 
 
 def test_delete_removes_entry_then_not_found(store: Store) -> None:
@@ -112,8 +114,9 @@ def test_other_users_entry_behaves_as_absent(store: Store) -> None:
     store.entries.add(entry)
 
     assert store.entries.get(intruder.user_id, entry.entry_id) is None
+    taken = replace(entry, user_id=intruder.user_id)
     with pytest.raises(NotFound):
-        store.entries.update(replace(entry, user_id=intruder.user_id, quantity=0.0))
+        store.entries.update(taken, replace(taken, quantity=0.0))
     with pytest.raises(NotFound):
         store.entries.delete(intruder.user_id, entry.entry_id)
     assert store.entries.list_for_user(intruder.user_id).items == []
@@ -200,3 +203,61 @@ def test_naive_datetime_is_invalid(store: Store) -> None:
     with pytest.raises(InvalidInput):
         store.entries.add(make_entry(user_id=user.user_id, timestamp=datetime(2026, 1, 1)))
     assert store.entries.list_for_user(user.user_id).items == []
+
+
+# An entry id exists once per user, whatever its time (DynamoDB: the id's guard item).
+
+
+def test_an_entry_id_is_unique_across_timestamps(store: Store) -> None:
+    user = _user(store)
+    entry = make_entry(user_id=user.user_id)
+    store.entries.add(entry)
+    with pytest.raises(AlreadyExists):
+        store.entries.add(replace(entry, timestamp=entry.timestamp + timedelta(hours=1)))
+    assert store.entries.list_for_user(user.user_id).items == [entry]
+    assert store.rollups.entry_count(user.user_id) == 1
+
+
+def test_add_many_keeping_an_id_at_another_time_inserts_none(store: Store) -> None:
+    user = _user(store)
+    existing = make_entry(user_id=user.user_id)
+    store.entries.add(existing)
+    moved = replace(existing, timestamp=existing.timestamp - timedelta(days=3))
+    with pytest.raises(AlreadyExists):
+        store.entries.add_many([make_entry(user_id=user.user_id), moved])
+    assert store.entries.list_for_user(user.user_id).items == [existing]
+    assert store.rollups.entry_count(user.user_id) == 1
+
+
+def test_a_deleted_id_is_gone_and_can_be_added_again_at_another_time(store: Store) -> None:
+    user = _user(store)
+    entry = make_entry(user_id=user.user_id)
+    store.entries.add(entry)
+    store.entries.delete(user.user_id, entry.entry_id)
+    assert store.entries.get(user.user_id, entry.entry_id) is None
+    again = replace(entry, timestamp=entry.timestamp + timedelta(days=1))
+    store.entries.add_many([again])
+    assert store.entries.get(user.user_id, entry.entry_id) == again
+    store.entries.delete(user.user_id, entry.entry_id)
+    assert store.entries.get(user.user_id, entry.entry_id) is None
+    assert store.entries.list_for_user(user.user_id).items == []
+
+
+def test_a_restored_id_is_unique_across_timestamps(store: Store) -> None:
+    user = _user(store)
+    entry = make_entry(user_id=user.user_id)
+    store.entries.put_many([entry])
+    with pytest.raises(AlreadyExists):
+        store.entries.add(replace(entry, timestamp=entry.timestamp + timedelta(minutes=5)))
+    assert store.entries.list_for_user(user.user_id).items == [entry]
+
+
+def test_an_imported_id_stays_unique_after_its_time_moves(store: Store) -> None:
+    user = _user(store)
+    entry = make_entry(user_id=user.user_id)
+    store.entries.add_many([entry])
+    later = replace(entry, timestamp=entry.timestamp + timedelta(days=2))
+    moved = store.entries.update(entry, later)
+    with pytest.raises(AlreadyExists):
+        store.entries.add(entry)
+    assert store.entries.list_for_user(user.user_id).items == [moved]

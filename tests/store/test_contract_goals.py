@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from carbontrack.domain.errors import AlreadyExists, NotFound
+from carbontrack.domain.errors import AlreadyExists, Conflict, NotFound
 from carbontrack.store.base import Store
 from tests.store.factories import T0, make_goal, make_user
 
@@ -57,24 +57,35 @@ def test_list_for_owner_is_that_owners_goals_in_id_order(store: Store) -> None:
     assert store.goals.list_for_owner("nobody") == []
 
 
-def test_update_replaces_the_goal(store: Store) -> None:
+def test_update_writes_the_changes_and_bumps_the_version(store: Store) -> None:
     goal = make_goal(owner_id="user-a")
     store.goals.add(goal)
     changed = replace(goal, target_co2e_kg=150.25, achieved_at=T0 + timedelta(days=31))
-    store.goals.update(changed)
-    assert store.goals.get("user-a", goal.goal_id) == changed
-    cleared = replace(changed, achieved_at=None)
-    store.goals.update(cleared)
+    written = store.goals.update(goal, changed)
+    assert written == replace(changed, version=1)
+    assert store.goals.get("user-a", goal.goal_id) == written
+    cleared = store.goals.update(written, replace(written, achieved_at=None))
+    assert cleared == replace(changed, achieved_at=None, version=2)
     assert store.goals.get("user-a", goal.goal_id) == cleared
+
+
+def test_update_from_a_stale_read_is_a_conflict_and_changes_nothing(store: Store) -> None:
+    goal = make_goal(owner_id="user-a", target_co2e_kg=100.0)
+    store.goals.add(goal)
+    met = store.goals.update(goal, replace(goal, achieved_at=T0))
+    with pytest.raises(Conflict):
+        store.goals.update(goal, replace(goal, target_co2e_kg=1.0))
+    assert store.goals.get("user-a", goal.goal_id) == met
 
 
 def test_update_of_absent_goal_is_not_found_and_creates_nothing(store: Store) -> None:
     goal = make_goal(owner_id="user-a")
     with pytest.raises(NotFound):
-        store.goals.update(goal)
+        store.goals.update(goal, replace(goal, target_co2e_kg=1.0))
     store.goals.add(goal)
+    elsewhere = replace(goal, owner_id="user-b")
     with pytest.raises(NotFound):
-        store.goals.update(replace(goal, owner_id="user-b"))
+        store.goals.update(elsewhere, replace(elsewhere, target_co2e_kg=1.0))
     assert store.goals.list_for_owner("user-b") == []
 
 

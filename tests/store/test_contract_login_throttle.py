@@ -1,8 +1,12 @@
-"""Contract: the fixed-window failed-login counter."""
+"""Contract: the fixed-window attempt counter behind login, password and sign-up limits."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import TypeVar
 
 import pytest
 
@@ -12,56 +16,110 @@ from tests.store.factories import T0
 
 KEY = "ada@example.com"
 WINDOW = 900
+END = T0 + timedelta(seconds=WINDOW)
+THREADS = 16
+T = TypeVar("T")
 
 
-def test_no_failures(store: Store) -> None:
-    assert store.login_throttle.failures(KEY, now=T0) == (0, None)
+def test_no_attempts(store: Store) -> None:
+    assert store.login_throttle.attempts(KEY, now=T0) == (0, None)
 
 
-def test_failures_count_within_one_window(store: Store) -> None:
-    counts = [
-        store.login_throttle.record_failure(KEY, now=T0 + timedelta(seconds=s), window_s=WINDOW)
+def test_attempts_count_within_one_window(store: Store) -> None:
+    counted = [
+        store.login_throttle.record_attempt(KEY, now=T0 + timedelta(seconds=s), window_s=WINDOW)
         for s in (0, 10, 899)
     ]
-    assert counts == [1, 2, 3]
-    # The window is fixed: it ends WINDOW seconds after its first failure.
-    end = T0 + timedelta(seconds=WINDOW)
-    assert store.login_throttle.failures(KEY, now=T0 + timedelta(seconds=899)) == (3, end)
+    # The window is fixed: it ends WINDOW seconds after its first attempt.
+    assert counted == [(1, END), (2, END), (3, END)]
+    assert store.login_throttle.attempts(KEY, now=T0 + timedelta(seconds=899)) == (3, END)
 
 
 def test_window_end_is_exclusive(store: Store) -> None:
-    store.login_throttle.record_failure(KEY, now=T0, window_s=WINDOW)
-    end = T0 + timedelta(seconds=WINDOW)
+    store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
     tick = timedelta(microseconds=1)
-    assert store.login_throttle.failures(KEY, now=end - tick) == (1, end)
-    assert store.login_throttle.failures(KEY, now=end) == (0, None)
+    assert store.login_throttle.attempts(KEY, now=END - tick) == (1, END)
+    assert store.login_throttle.attempts(KEY, now=END) == (0, None)
 
 
-def test_failure_after_expiry_starts_a_new_window(store: Store) -> None:
+def test_an_attempt_after_expiry_starts_a_new_window(store: Store) -> None:
     for s in (0, 1, 2):
-        store.login_throttle.record_failure(KEY, now=T0 + timedelta(seconds=s), window_s=WINDOW)
-    later = T0 + timedelta(seconds=WINDOW)
-    assert store.login_throttle.record_failure(KEY, now=later, window_s=60) == 1
-    assert store.login_throttle.failures(KEY, now=later) == (1, later + timedelta(seconds=60))
+        store.login_throttle.record_attempt(KEY, now=T0 + timedelta(seconds=s), window_s=WINDOW)
+    later_end = END + timedelta(seconds=60)
+    assert store.login_throttle.record_attempt(KEY, now=END, window_s=60) == (1, later_end)
+    assert store.login_throttle.attempts(KEY, now=END) == (1, later_end)
 
 
 def test_keys_are_counted_separately(store: Store) -> None:
-    store.login_throttle.record_failure(KEY, now=T0, window_s=WINDOW)
-    store.login_throttle.record_failure(KEY, now=T0, window_s=WINDOW)
-    assert store.login_throttle.record_failure("bob@example.com", now=T0, window_s=WINDOW) == 1
-    assert store.login_throttle.failures(KEY, now=T0)[0] == 2
+    store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
+    store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
+    other = store.login_throttle.record_attempt("addr:192.0.2.1", now=T0, window_s=WINDOW)
+    assert other == (1, END)
+    assert store.login_throttle.attempts(KEY, now=T0)[0] == 2
 
 
-def test_reset_forgets_failures(store: Store) -> None:
-    store.login_throttle.record_failure(KEY, now=T0, window_s=WINDOW)
+def test_a_withdrawn_attempt_is_no_longer_counted(store: Store) -> None:
+    for _ in range(3):
+        store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
+    store.login_throttle.withdraw_attempt(KEY, window_end=END)
+    assert store.login_throttle.attempts(KEY, now=T0) == (2, END)
+    assert store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW) == (3, END)
+
+
+def test_a_withdrawal_never_goes_below_zero(store: Store) -> None:
+    store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
+    for _ in range(3):
+        store.login_throttle.withdraw_attempt(KEY, window_end=END)
+    store.login_throttle.withdraw_attempt("never-seen", window_end=END)
+    assert store.login_throttle.attempts(KEY, now=T0) == (0, END)
+    assert store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW) == (1, END)
+
+
+def test_a_withdrawal_leaves_a_newer_window_alone(store: Store) -> None:
+    store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
+    newer = store.login_throttle.record_attempt(KEY, now=END, window_s=WINDOW)
+    store.login_throttle.withdraw_attempt(KEY, window_end=END)  # the old window's end
+    assert store.login_throttle.attempts(KEY, now=END) == newer
+
+
+def test_reset_forgets_attempts(store: Store) -> None:
+    store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
     store.login_throttle.reset(KEY)
     store.login_throttle.reset("never-seen@example.com")
-    assert store.login_throttle.failures(KEY, now=T0) == (0, None)
-    assert store.login_throttle.record_failure(KEY, now=T0, window_s=WINDOW) == 1
+    assert store.login_throttle.attempts(KEY, now=T0) == (0, None)
+    assert store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW) == (1, END)
 
 
 @pytest.mark.parametrize("window_s", [0, -5])
 def test_window_must_be_positive(store: Store, window_s: int) -> None:
     with pytest.raises(InvalidInput):
-        store.login_throttle.record_failure(KEY, now=T0, window_s=window_s)
-    assert store.login_throttle.failures(KEY, now=T0) == (0, None)
+        store.login_throttle.record_attempt(KEY, now=T0, window_s=window_s)
+    assert store.login_throttle.attempts(KEY, now=T0) == (0, None)
+
+
+def test_concurrent_attempts_each_get_their_own_count(store: Store) -> None:
+    """A limit checked on the count an attempt gets back cannot be raced: no two share one."""
+    counted = _all_at_once(
+        lambda _: store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
+    )
+    assert sorted(counted) == [(n, END) for n in range(1, THREADS + 1)]
+    assert store.login_throttle.attempts(KEY, now=T0) == (THREADS, END)
+
+
+def test_concurrent_withdrawals_each_take_back_one(store: Store) -> None:
+    for _ in range(THREADS + 2):
+        store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
+    _all_at_once(lambda _: store.login_throttle.withdraw_attempt(KEY, window_end=END))
+    assert store.login_throttle.attempts(KEY, now=T0) == (2, END)
+
+
+def _all_at_once(work: Callable[[int], T]) -> list[T]:
+    """Run `work(0..THREADS-1)` on THREADS threads released together."""
+    barrier = threading.Barrier(THREADS)
+
+    def run(n: int) -> T:
+        barrier.wait()
+        return work(n)
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        return list(pool.map(run, range(THREADS)))

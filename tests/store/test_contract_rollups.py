@@ -95,14 +95,14 @@ def test_update_moves_the_contribution(store: Store) -> None:
     kept = _on(user, MARCH, co2e_kg=1.0)
     moved = _on(user, MARCH, co2e_kg=2.0)
     store.entries.add_many([kept, moved])
-    store.entries.update(replace(moved, quantity=10.0, co2e_kg=20.0))  # amount
+    _change(store, moved, quantity=10.0, co2e_kg=20.0)  # amount
     after_amount = store.rollups.month_totals(user.user_id, ["2026-03"])
     assert _shape(after_amount)["2026-03"] == ({14: {"transport": 21.0}}, {14: 2})
-    store.entries.update(replace(moved, co2e_kg=20.0, category="heating"))  # category
+    _change(store, moved, co2e_kg=20.0, category="heating")  # category
     after_category = store.rollups.month_totals(user.user_id, ["2026-03"])
     assert _shape(after_category)["2026-03"] == ({14: {"transport": 1.0, "heating": 20.0}}, {14: 2})
     later = datetime.combine(APRIL, time(9), T0.tzinfo)
-    store.entries.update(replace(moved, timestamp=later, day=APRIL, co2e_kg=5.0))  # day + month
+    _change(store, moved, timestamp=later, day=APRIL, category="transport", co2e_kg=5.0)  # day
     totals = store.rollups.month_totals(user.user_id, ["2026-03", "2026-04"])
     assert _shape(totals) == {
         "2026-03": ({14: {"transport": 1.0}}, {14: 1}),
@@ -115,7 +115,7 @@ def test_a_note_only_update_leaves_totals_alone(store: Store) -> None:
     user = _user(store)
     entry = _on(user, MARCH, co2e_kg=0.1)
     store.entries.add(entry)
-    store.entries.update(replace(entry, note="walked half of it"))
+    _change(store, entry, note="walked half of it")
     assert _shape(store.rollups.month_totals(user.user_id, ["2026-03"]))["2026-03"] == (
         {14: {"transport": 0.1}},
         {14: 1},
@@ -217,7 +217,7 @@ def test_rebuild_equals_the_incremental_totals(store: Store) -> None:
     entries = [_on(user, MARCH + timedelta(days=n % 30), co2e_kg=0.1 * n) for n in range(60)]
     store.entries.add_many(entries)
     for entry in entries[:10]:
-        store.entries.update(replace(entry, co2e_kg=entry.co2e_kg * 3, category="heating"))
+        _change(store, entry, co2e_kg=entry.co2e_kg * 3, category="heating")
     for entry in entries[10:20]:
         store.entries.delete(user.user_id, entry.entry_id)
     months = ["2026-03", "2026-04"]
@@ -278,13 +278,19 @@ def test_any_writes_keep_totals_equal_to_a_recomputation(
                     live.remove(target)
                     continue
                 timestamp = datetime.combine(day, time(12), T0.tzinfo)
-                changed = replace(
-                    target, timestamp=timestamp, day=day, category=category, co2e_kg=kg
+                changed = _change(
+                    store, target, timestamp=timestamp, day=day, category=category, co2e_kg=kg
                 )
-                store.entries.update(changed)
                 live[live.index(target)] = changed
             totals = store.rollups.month_totals(user.user_id, _MONTHS)
             assert _shape(totals) == _expected(live, _MONTHS)
             assert store.rollups.entry_count(user.user_id) == len(live)
         finally:
             store.close()
+
+
+def _change(store: Store, entry: Entry, **changes: Any) -> Entry:
+    """Update an entry as the service does: from what is stored now."""
+    current = store.entries.get(entry.user_id, entry.entry_id)
+    assert current is not None
+    return store.entries.update(current, replace(current, **changes))

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from carbontrack.domain.errors import AlreadyExists, NotFound
+from carbontrack.domain.errors import AlreadyExists, Conflict, NotFound
 from carbontrack.domain.models import Membership, Team
 from carbontrack.domain.teams import goal_owner_id
 from carbontrack.store.base import Store
@@ -62,23 +62,28 @@ def test_create_with_a_taken_team_id_changes_nothing(store: Store) -> None:
     assert store.teams.teams_of(intruder.user_id) == []
 
 
-def test_update_replaces_name_and_code_but_not_created_at(store: Store) -> None:
+def test_set_join_code_replaces_the_code_it_was_told_it_replaces(store: Store) -> None:
     team, _ = _team_with_owner(store)
-    changed = replace(
-        team,
-        name="Renamed",
-        join_code="ZZZZZZZZZZ",
-        join_code_expires_at=T0 + timedelta(days=30),
-        created_at=T0 + timedelta(days=1),
+    expires = T0 + timedelta(days=30)
+    store.teams.set_join_code(
+        team.team_id, join_code="ZZZZZZZZZZ", expires_at=expires, replacing=team.join_code
     )
-    store.teams.update(changed)
-    assert store.teams.get(team.team_id) == replace(changed, created_at=team.created_at)
+    fresh = replace(team, join_code="ZZZZZZZZZZ", join_code_expires_at=expires)
+    assert store.teams.get(team.team_id) == fresh
+    with pytest.raises(Conflict):  # a second new code made from the same read
+        store.teams.set_join_code(
+            team.team_id, join_code="YYYYYYYYYY", expires_at=expires, replacing=team.join_code
+        )
+    assert store.teams.get(team.team_id) == fresh
 
 
-def test_update_of_an_unknown_team_is_not_found(store: Store) -> None:
+def test_set_join_code_of_an_unknown_team_is_not_found(store: Store) -> None:
+    team = make_team()
     with pytest.raises(NotFound):
-        store.teams.update(make_team())
-    assert store.teams.get(make_team().team_id) is None
+        store.teams.set_join_code(
+            team.team_id, join_code="ZZZZZZZZZZ", expires_at=T0, replacing=team.join_code
+        )
+    assert store.teams.get(team.team_id) is None
 
 
 def test_members_come_in_order_of_joining(store: Store) -> None:
@@ -105,20 +110,35 @@ def test_adding_a_member_to_a_missing_team_is_not_found(store: Store) -> None:
     assert store.teams.teams_of(user.user_id) == []
 
 
-def test_update_member_changes_role_and_name_keeps_joined_at(store: Store) -> None:
-    team, _ = _team_with_owner(store)
+def test_set_roles_changes_only_roles_all_together(store: Store) -> None:
+    team, owner = _team_with_owner(store)
     member = _join(store, team)
-    promoted = replace(member, role="admin", display_name="Boss", joined_at=T0 + timedelta(days=9))
-    store.teams.update_member(promoted)
-    assert store.teams.membership(team.team_id, member.user_id) == replace(
-        promoted, joined_at=member.joined_at
+    store.teams.set_roles(
+        team.team_id, {member.user_id: ("member", "owner"), owner.user_id: ("owner", "admin")}
     )
+    assert store.teams.membership(team.team_id, member.user_id) == replace(member, role="owner")
+    assert store.teams.membership(team.team_id, owner.user_id) == replace(owner, role="admin")
 
 
-def test_update_of_a_non_member_is_not_found(store: Store) -> None:
+def test_set_roles_from_a_stale_read_is_a_conflict_and_changes_none(store: Store) -> None:
+    team, owner = _team_with_owner(store)
+    first, second = _join(store, team), _join(store, team)
+    store.teams.set_roles(
+        team.team_id, {first.user_id: ("member", "owner"), owner.user_id: ("owner", "admin")}
+    )
+    with pytest.raises(Conflict):  # a second hand-over, decided on the same read
+        store.teams.set_roles(
+            team.team_id, {second.user_id: ("member", "owner"), owner.user_id: ("owner", "admin")}
+        )
+    assert store.teams.membership(team.team_id, second.user_id) == second
+    roles = {m.user_id: m.role for m in store.teams.members(team.team_id)}
+    assert sorted(roles.values()) == ["admin", "member", "owner"]
+
+
+def test_set_role_of_a_non_member_is_not_found(store: Store) -> None:
     team, _ = _team_with_owner(store)
     with pytest.raises(NotFound):
-        store.teams.update_member(make_membership(team_id=team.team_id, user_id="nobody"))
+        store.teams.set_roles(team.team_id, {"nobody": ("member", "admin")})
     assert store.teams.membership(team.team_id, "nobody") is None
 
 

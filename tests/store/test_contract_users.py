@@ -1,15 +1,14 @@
-"""Contract: users add / get / get_by_email / update / delete."""
+"""Contract: users add / get / get_by_email / update_profile / change_password / delete."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 
-from carbontrack.domain.errors import AlreadyExists, NotFound
+from carbontrack.domain.errors import AlreadyExists, Conflict, NotFound
 from carbontrack.store.base import Store
-from tests.store.factories import T0, make_entry, make_user
+from tests.store.factories import make_entry, make_user
 
 
 def test_add_then_get_returns_equal_user(store: Store) -> None:
@@ -46,43 +45,58 @@ def test_duplicate_user_id_is_already_exists(store: Store) -> None:
         store.users.add(make_user(user_id="u-1"))
 
 
-def test_update_replaces_mutable_fields(store: Store) -> None:
-    user = make_user()
+def test_update_profile_sets_only_the_fields_given(store: Store) -> None:
+    user = make_user(name="Ada", country="GB", time_zone="Europe/London", token_version=2)
     store.users.add(user)
-    changed = replace(
-        user,
-        email="new@example.com",
-        name="New Name",
-        password_hash="$argon2id$new",
-        country="FR",
-        time_zone="Europe/Paris",
-        token_version=user.token_version + 1,
+    renamed = store.users.update_profile(user.user_id, name="Ada L.")
+    assert renamed == replace(user, name="Ada L.")
+    moved = store.users.update_profile(user.user_id, country="FR", time_zone="Europe/Paris")
+    assert moved == replace(user, name="Ada L.", country="FR", time_zone="Europe/Paris")
+    cleared = store.users.update_profile(user.user_id, clear_country=True)
+    assert cleared == replace(moved, country=None)
+    assert store.users.get(user.user_id) == cleared
+    assert store.users.get_by_email(user.email) == cleared  # the email item's copy too
+
+
+def test_update_profile_never_writes_the_password_it_did_not_change(store: Store) -> None:
+    user = make_user(password_hash="$argon2id$old", token_version=0)
+    store.users.add(user)
+    version = store.users.change_password(
+        user.user_id, password_hash="$argon2id$new", expected_token_version=0
     )
-    store.users.update(changed)
-    assert store.users.get(user.user_id) == changed
-    assert store.users.get_by_email("new@example.com") == changed
-    assert store.users.get_by_email(user.email) is None
+    store.users.update_profile(user.user_id, name="Changed after the password")
+    expected = replace(
+        user, name="Changed after the password", password_hash="$argon2id$new", token_version=1
+    )
+    assert version == 1
+    assert store.users.get(user.user_id) == expected
+    assert store.users.get_by_email(user.email) == expected
 
 
-def test_update_keeps_created_at(store: Store) -> None:
-    user = make_user(created_at=T0)
-    store.users.add(user)
-    store.users.update(replace(user, name="Renamed", created_at=T0 + timedelta(days=9)))
-    assert store.users.get(user.user_id) == replace(user, name="Renamed")
-
-
-def test_update_to_taken_email_is_already_exists(store: Store) -> None:
-    ada, bob = make_user(email="ada@example.com"), make_user(email="bob@example.com")
-    store.users.add(ada)
-    store.users.add(bob)
-    with pytest.raises(AlreadyExists):
-        store.users.update(replace(bob, email="ADA@example.com"))
-    assert store.users.get(bob.user_id) == bob
-
-
-def test_update_missing_user_is_not_found(store: Store) -> None:
+def test_update_profile_of_missing_user_is_not_found(store: Store) -> None:
     with pytest.raises(NotFound):
-        store.users.update(make_user())
+        store.users.update_profile("nobody", name="X")
+
+
+def test_change_password_bumps_the_version_it_expects_and_no_other(store: Store) -> None:
+    user = make_user(password_hash="$argon2id$a", token_version=4)
+    store.users.add(user)
+    assert (
+        store.users.change_password(
+            user.user_id, password_hash="$argon2id$b", expected_token_version=4
+        )
+        == 5
+    )
+    with pytest.raises(Conflict) as raised:
+        store.users.change_password(
+            user.user_id, password_hash="$argon2id$c", expected_token_version=4
+        )
+    assert "another request" in raised.value.message
+    changed = replace(user, password_hash="$argon2id$b", token_version=5)
+    assert store.users.get(user.user_id) == changed
+    assert store.users.get_by_email(user.email) == changed
+    with pytest.raises(NotFound):
+        store.users.change_password("nobody", password_hash="$argon2id$d", expected_token_version=0)
 
 
 def test_delete_removes_user_and_their_entries_only(store: Store) -> None:

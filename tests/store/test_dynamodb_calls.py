@@ -82,17 +82,21 @@ def test_user_reads_are_one_get_item_each(dynamo: DynamoStore, user: User) -> No
     assert by_email == ["GetItem"]
 
 
-@pytest.mark.parametrize("email", ["same", "new@example.com"])
-def test_user_update_reads_then_writes_once(dynamo: DynamoStore, user: User, email: str) -> None:
-    changed = replace(user, name="Renamed", email=user.email if email == "same" else email)
-    ops = _ops(dynamo, "users.update", lambda: dynamo.users.update(changed))
-    assert ops == ["GetItem", "TransactWriteItems"]
+def test_user_updates_read_then_write_once(dynamo: DynamoStore, user: User) -> None:
+    ops = _ops(
+        dynamo, "users.update_profile", lambda: dynamo.users.update_profile(user.user_id, name="R")
+    )
+    assert ops == ["GetItem", "TransactWriteItems"]  # the user item and its email copy
+    change = lambda: dynamo.users.change_password(  # noqa: E731
+        user.user_id, password_hash="$argon2id$x", expected_token_version=user.token_version
+    )
+    assert _ops(dynamo, "users.change_password", change) == ["GetItem", "TransactWriteItems"]
 
 
 def test_user_delete_then_purge(dynamo: DynamoStore, user: User) -> None:
     dynamo.entries.add_many([make_entry(user_id=user.user_id) for _ in range(30)])
     ops = _ops(dynamo, "users.delete", lambda: dynamo.users.delete(user.user_id))
-    entries = ["Query", "BatchWriteItem", "BatchWriteItem"]
+    entries = ["Query", *["BatchWriteItem"] * 3]  # 30 entries and their 30 id guards
     totals = ["Query", "BatchWriteItem"]  # the month item and the count item
     assert ops[: 2 + len(entries) + len(totals)] == [
         "GetItem",
@@ -117,17 +121,18 @@ def test_entry_writes(dynamo: DynamoStore, user: User) -> None:
     assert _ops(
         dynamo, "entries.get", lambda: dynamo.entries.get(user.user_id, entry.entry_id)
     ) == ["Query"]
-    same_totals = replace(entry, note="only the note changes")
-    ops = _ops(dynamo, "entries.update", lambda: dynamo.entries.update(same_totals))
-    assert ops == ["Query", "PutItem"]
-    more_kg = replace(entry, quantity=2.0, co2e_kg=5.0)
-    ops = _ops(dynamo, "entries.update", lambda: dynamo.entries.update(more_kg))
-    assert ops == ["Query", "TransactWriteItems"]
-    moved = replace(entry, timestamp=entry.timestamp + timedelta(hours=1))
-    assert _ops(dynamo, "entries.update", lambda: dynamo.entries.update(moved)) == [
-        "Query",
-        "TransactWriteItems",
-    ]
+    # An update writes from the entry the caller read: no read of its own.
+    noted = replace(entry, note="only the note changes")
+    ops = _ops(dynamo, "entries.update", lambda: dynamo.entries.update(entry, noted))
+    assert ops == ["UpdateItem"]
+    noted = replace(noted, version=1)
+    more_kg = replace(noted, quantity=2.0, co2e_kg=5.0)
+    ops = _ops(dynamo, "entries.update", lambda: dynamo.entries.update(noted, more_kg))
+    assert ops == ["TransactWriteItems"]  # with the totals' difference
+    more_kg = replace(more_kg, version=2)
+    moved = replace(more_kg, timestamp=entry.timestamp + timedelta(hours=1))
+    ops = _ops(dynamo, "entries.update", lambda: dynamo.entries.update(more_kg, moved))
+    assert ops == ["TransactWriteItems"]  # Delete the old key, Put the new one, the totals
     ops = _ops(
         dynamo, "entries.delete", lambda: dynamo.entries.delete(user.user_id, entry.entry_id)
     )
@@ -137,10 +142,11 @@ def test_entry_writes(dynamo: DynamoStore, user: User) -> None:
 def test_entry_batches(dynamo: DynamoStore, user: User) -> None:
     batch = [make_entry(user_id=user.user_id) for _ in range(150)]
     ops = _ops(dynamo, "entries.add_many", lambda: dynamo.entries.add_many(batch))
-    assert ops == ["TransactWriteItems"] * 2  # 98 entries + 1 month + the count per transaction
+    # 49 entries + their 49 id guards + 1 month + the count per transaction
+    assert ops == ["TransactWriteItems"] * 4
     restore = [make_entry(user_id=user.user_id) for _ in range(30)]
     ops = _ops(dynamo, "entries.put_many", lambda: dynamo.entries.put_many(restore))
-    assert ops == ["BatchWriteItem"] * 2  # 25 per batch
+    assert ops == ["BatchWriteItem"] * 3  # 30 entries and 30 id guards, 25 per batch
 
 
 @pytest.mark.parametrize("page", ["first", "next", "bounded"])
@@ -178,15 +184,23 @@ def test_a_sparse_category_page_reads_more_only_when_it_must(
 def test_login_throttle(dynamo: DynamoStore) -> None:
     throttle = dynamo.login_throttle
     key = "ada@example.com"
-    assert _ops(dynamo, "throttle.failures", lambda: throttle.failures(key, now=T0)) == ["GetItem"]
+    assert _ops(dynamo, "throttle.attempts", lambda: throttle.attempts(key, now=T0)) == ["GetItem"]
     first = _ops(
-        dynamo, "throttle.record", lambda: throttle.record_failure(key, now=T0, window_s=60)
+        dynamo, "throttle.record", lambda: throttle.record_attempt(key, now=T0, window_s=60)
     )
-    assert first == ["UpdateItem", "PutItem"]  # no open window: the update's condition fails
+    assert first == ["UpdateItem"]  # no item yet: the update creates it
     again = _ops(
-        dynamo, "throttle.record", lambda: throttle.record_failure(key, now=T0, window_s=60)
+        dynamo, "throttle.record", lambda: throttle.record_attempt(key, now=T0, window_s=60)
     )
     assert again == ["UpdateItem"]
+    end = T0 + timedelta(seconds=60)
+    ended = _ops(
+        dynamo, "throttle.record", lambda: throttle.record_attempt(key, now=end, window_s=60)
+    )
+    assert ended == ["UpdateItem", "PutItem"]  # an ended window: a put replaces it
+    end += timedelta(seconds=60)
+    back = _ops(dynamo, "throttle.withdraw", lambda: throttle.withdraw_attempt(key, window_end=end))
+    assert back == ["UpdateItem"]
     assert _ops(dynamo, "throttle.reset", lambda: throttle.reset(key)) == ["DeleteItem"]
 
 
@@ -237,13 +251,16 @@ def test_no_method_but_scan_all_scans(dynamo: DynamoStore) -> None:
         "users.add": lambda: dynamo.users.add(user),
         "users.get": lambda: dynamo.users.get(user.user_id),
         "users.get_by_email": lambda: dynamo.users.get_by_email(user.email),
-        "users.update": lambda: dynamo.users.update(replace(user, name="Renamed")),
+        "users.update_profile": lambda: dynamo.users.update_profile(user.user_id, name="R"),
+        "users.change_password": lambda: dynamo.users.change_password(
+            user.user_id, password_hash="$argon2id$x", expected_token_version=user.token_version
+        ),
         "users.scan_all": dynamo.users.scan_all,
         "users.put_many": lambda: dynamo.users.put_many([other]),
         "entries.add": lambda: dynamo.entries.add(entry),
         "entries.add_many": lambda: dynamo.entries.add_many([make_entry(user_id=user.user_id)]),
         "entries.get": lambda: dynamo.entries.get(user.user_id, entry.entry_id),
-        "entries.update": lambda: dynamo.entries.update(replace(entry, quantity=1.0)),
+        "entries.update": lambda: dynamo.entries.update(entry, replace(entry, quantity=1.0)),
         "entries.list_for_user": lambda: dynamo.entries.list_for_user(user.user_id),
         "entries.put_many": lambda: dynamo.entries.put_many([entry]),
         "entries.delete": lambda: dynamo.entries.delete(user.user_id, entry.entry_id),
@@ -257,17 +274,21 @@ def test_no_method_but_scan_all_scans(dynamo: DynamoStore) -> None:
         "goals.add": lambda: dynamo.goals.add(goal),
         "goals.get": lambda: dynamo.goals.get(user.user_id, goal.goal_id),
         "goals.list_for_owner": lambda: dynamo.goals.list_for_owner(user.user_id),
-        "goals.update": lambda: dynamo.goals.update(replace(goal, target_co2e_kg=1.0)),
+        "goals.update": lambda: dynamo.goals.update(goal, replace(goal, target_co2e_kg=1.0)),
         "goals.put_many": lambda: dynamo.goals.put_many([goal]),
         "goals.delete": lambda: dynamo.goals.delete(user.user_id, goal.goal_id),
         "teams.create": lambda: dynamo.teams.create(team, owner),
         "teams.get": lambda: dynamo.teams.get(team.team_id),
-        "teams.update": lambda: dynamo.teams.update(replace(team, name="Renamed")),
+        "teams.set_join_code": lambda: dynamo.teams.set_join_code(
+            team.team_id, join_code="Z" * 10, expires_at=T0, replacing=team.join_code
+        ),
         "teams.membership": lambda: dynamo.teams.membership(team.team_id, user.user_id),
         "teams.members": lambda: dynamo.teams.members(team.team_id),
         "teams.teams_of": lambda: dynamo.teams.teams_of(user.user_id),
         "teams.add_member": lambda: dynamo.teams.add_member(member),
-        "teams.update_member": lambda: dynamo.teams.update_member(replace(member, role="admin")),
+        "teams.set_roles": lambda: dynamo.teams.set_roles(
+            team.team_id, {other.user_id: ("member", "admin")}
+        ),
         "teams.remove_member": lambda: dynamo.teams.remove_member(team.team_id, other.user_id),
         "teams.put_many": lambda: dynamo.teams.put_many([team]),
         "teams.put_members": lambda: dynamo.teams.put_members([member]),
@@ -284,9 +305,12 @@ def test_no_method_but_scan_all_scans(dynamo: DynamoStore) -> None:
         "factors.checksums": lambda: dynamo.factors.checksums([dataset.dataset_id]),
         "factors.get": lambda: dynamo.factors.get(factor.factor_id),
         "factors.list_by_category": lambda: dynamo.factors.list_by_category("transport"),
-        "login_throttle.failures": lambda: dynamo.login_throttle.failures("k", now=T0),
-        "login_throttle.record_failure": lambda: dynamo.login_throttle.record_failure(
+        "login_throttle.attempts": lambda: dynamo.login_throttle.attempts("k", now=T0),
+        "login_throttle.record_attempt": lambda: dynamo.login_throttle.record_attempt(
             "k", now=T0, window_s=60
+        ),
+        "login_throttle.withdraw_attempt": lambda: dynamo.login_throttle.withdraw_attempt(
+            "k", window_end=T0
         ),
         "login_throttle.reset": lambda: dynamo.login_throttle.reset("k"),
         "users.delete": lambda: dynamo.users.delete(user.user_id),

@@ -13,8 +13,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from carbontrack.domain.errors import AlreadyExists, InvalidInput, NotFound
+from carbontrack.domain.models import Entry
 from carbontrack.settings import Settings
-from carbontrack.store.dynamodb import DynamoStore, DynamoStoreError
+from carbontrack.store.dynamodb import DynamoStore, DynamoStoreError, codec, entry_guards
 from carbontrack.store.dynamodb.factors import DynamoFactors
 from carbontrack.store.dynamodb.metrics import CallCounter
 from tests.backends import AWS_REGION, dynamodb_store
@@ -95,7 +96,7 @@ def test_the_email_item_is_a_full_copy_with_its_owner(dynamo: DynamoStore) -> No
 def test_reserved_keys_are_not_user_ids(dynamo: DynamoStore) -> None:
     user = make_user()
     dynamo.users.add(user)
-    dynamo.login_throttle.record_failure(user.email, now=T0, window_s=60)
+    dynamo.login_throttle.record_attempt(user.email, now=T0, window_s=60)
     assert dynamo.users.get("EMAIL#" + user.email) is None
     assert dynamo.users.get("LOGIN#" + user.email) is None
     with pytest.raises(InvalidInput):
@@ -136,13 +137,18 @@ def test_a_failed_import_chunk_removes_the_chunks_written_before(dynamo: DynamoS
     existing = make_entry(user_id=user.user_id, timestamp=T0 + timedelta(days=30))
     dynamo.entries.add(existing)
     batch = [make_entry(user_id=user.user_id) for _ in range(250)]
-    batch[230] = replace(existing, quantity=1.0)  # clashes in the third transaction
+    # Its id at another time: the entry's Put succeeds, its guard's fails, in the third chunk.
+    batch[120] = replace(existing, timestamp=existing.timestamp + timedelta(minutes=1))
     with CallCounter(dynamo.client) as calls, pytest.raises(AlreadyExists):
         dynamo.entries.add_many(batch)
-    # Three imports of 98 entries + their month + the count; the third fails, then two
-    # transactions delete the first two chunks and subtract them from the totals.
+    # Three imports of 49 entries + their guards + their month + the count; the third
+    # fails, then two transactions delete the first two chunks and subtract their totals.
     assert calls.operations == ["TransactWriteItems"] * 5
     assert dynamo.entries.list_for_user(user.user_id, limit=500).items == [existing]
+    assert _sort_keys(dynamo, user.user_id) == [
+        "#id#" + existing.entry_id,
+        codec.entry_sort_key(existing),
+    ]
     assert dynamo.rollups.entry_count(user.user_id) == 1
     (march,) = dynamo.rollups.month_totals(user.user_id, ["2026-03"])
     assert march.entries_by_day == {31: 1}
@@ -179,7 +185,7 @@ def test_numbers_dynamodb_cannot_hold_are_invalid_input(dynamo: DynamoStore, num
 
 
 def test_a_login_window_expires_through_ttl(dynamo: DynamoStore) -> None:
-    dynamo.login_throttle.record_failure("ada@example.com", now=T0, window_s=60)
+    dynamo.login_throttle.record_attempt("ada@example.com", now=T0, window_s=60)
     item = _raw(dynamo, "users", userId="LOGIN#ada@example.com")
     assert item is not None
     window_end = T0 + timedelta(seconds=60)
@@ -221,15 +227,72 @@ def test_other_processes_see_a_reload_after_the_cache_ttl(dynamo: DynamoStore) -
     assert reader.list_by_category("transport") == [changed]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the LSI finds entries by id but cannot make ids unique: an entry id is unique "
-    "per (user, timestamp) on DynamoDB; see docs/storage.md",
-)
-def test_an_entry_id_is_unique_across_timestamps(dynamo: DynamoStore) -> None:
+def test_an_id_guard_is_a_bare_key_that_no_listing_or_index_returns(dynamo: DynamoStore) -> None:
     user = make_user()
     dynamo.users.add(user)
     entry = make_entry(user_id=user.user_id)
     dynamo.entries.add(entry)
+    guard = _raw(dynamo, "entries", userId=user.user_id, timestamp="#id#" + entry.entry_id)
+    assert guard == {"userId": {"S": user.user_id}, "timestamp": {"S": "#id#" + entry.entry_id}}
+    assert dynamo.entries.list_for_user(user.user_id).items == [entry]
+    assert dynamo.entries.get(user.user_id, entry.entry_id) == entry
+    dynamo.rollups.rebuild(user.user_id)  # reads the partition's entries, not its guards
+    assert dynamo.rollups.entry_count(user.user_id) == 1
+
+
+def test_deleting_an_account_purges_the_id_guards_too(dynamo: DynamoStore) -> None:
+    user = make_user()
+    dynamo.users.add(user)
+    dynamo.entries.add_many([make_entry(user_id=user.user_id) for _ in range(3)])
+    assert len(_sort_keys(dynamo, user.user_id)) == 6
+    dynamo.users.delete(user.user_id)
+    assert _sort_keys(dynamo, user.user_id) == []
+
+
+def _legacy(store: DynamoStore, entry: Entry) -> None:
+    """Store an entry as code before id guards wrote it: its item alone."""
+    store.client.put_item(TableName=store.prefix + "entries", Item=codec.entry_item(entry))
+
+
+def test_the_backfill_guards_entries_written_before_guards(dynamo: DynamoStore) -> None:
+    user = make_user()
+    dynamo.users.add(user)
+    old, guarded = make_entry(user_id=user.user_id), make_entry(user_id=user.user_id)
+    twin = replace(old, timestamp=old.timestamp + timedelta(days=1))  # a past duplicate
+    _legacy(dynamo, old)
+    _legacy(dynamo, twin)
+    dynamo.entries.add(guarded)
+    moved = replace(old, timestamp=old.timestamp + timedelta(days=2))
+    report = dynamo.guard_entry_ids()
+    assert (report.entries, report.duplicates) == (3, ((user.user_id, old.entry_id),))
     with pytest.raises(AlreadyExists):
-        dynamo.entries.add(replace(entry, timestamp=entry.timestamp + timedelta(hours=1)))
+        dynamo.entries.add(moved)
+    assert dynamo.guard_entry_ids() == report  # repeatable: the guards are rewritten as they are
+    assert _sort_keys(dynamo, user.user_id)[:2] == sorted(
+        ["#id#" + old.entry_id, "#id#" + guarded.entry_id]
+    )
+
+
+def test_the_backfill_leaves_no_guard_for_an_entry_deleted_meanwhile(dynamo: DynamoStore) -> None:
+    user = make_user()
+    dynamo.users.add(user)
+    kept, gone = make_entry(user_id=user.user_id), make_entry(user_id=user.user_id)
+    _legacy(dynamo, kept)
+    pairs = [(e.entry_id, codec.entry_sort_key(e)) for e in (gone, kept)]  # `gone` as read
+    entry_guards._guard(dynamo.client, dynamo.prefix + "entries", user.user_id, pairs)
+    assert _sort_keys(dynamo, user.user_id) == [
+        "#id#" + kept.entry_id,
+        codec.entry_sort_key(kept),
+    ]
+
+
+def _sort_keys(store: DynamoStore, user_id: str) -> list[str]:
+    """Every sort key in a user's partition of the entries table, read past the store."""
+    response = store.client.query(
+        TableName=store.prefix + "entries",
+        KeyConditionExpression="userId = :user",
+        ExpressionAttributeValues={":user": {"S": user_id}},
+        ConsistentRead=True,
+    )
+    assert "LastEvaluatedKey" not in response
+    return [str(item["timestamp"]["S"]) for item in response["Items"]]

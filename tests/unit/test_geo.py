@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
@@ -73,6 +73,7 @@ def test_bearings_along_axes(
     assert initial_bearing_deg(*start, *to) == pytest.approx(expected, abs=1e-9)
 
 
+@settings(deadline=None)
 @given(lats, lons, lats, lons)
 def test_distance_and_bearing_agree_with_wgs84(
     lat1: float, lon1: float, lat2: float, lon2: float
@@ -86,6 +87,7 @@ def test_distance_and_bearing_agree_with_wgs84(
         assert angle_between_deg(initial_bearing_deg(lat1, lon1, lat2, lon2), azimuth) < 1.0
 
 
+@settings(deadline=None)
 @given(lats, lons, lats, lons)
 def test_chord_of_the_arc_is_the_chord_between_unit_vectors(
     lat1: float, lon1: float, lat2: float, lon2: float

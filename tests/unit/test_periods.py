@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carbontrack.domain.models import MonthTotals
@@ -50,6 +50,7 @@ def test_shift_crosses_years() -> None:
     assert shift(date(2026, 1, 1), "year", -2) == date(2024, 1, 1)
 
 
+@settings(deadline=None)
 @given(st.dates(min_value=date(1971, 1, 1), max_value=date(2100, 1, 1)), st.sampled_from(PERIODS))
 def test_periods_tile_time(day: date, period: Period) -> None:
     start = period_start(day, period)

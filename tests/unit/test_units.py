@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carbontrack.domain.errors import InvalidInput, UnitMismatch
@@ -133,6 +133,7 @@ def test_overflow_is_refused_not_returned_as_infinity() -> None:
         convert(1e308, from_unit="km", to_unit="m")
 
 
+@settings(deadline=None)
 @given(same_type_pairs, quantities)
 def test_round_trip_returns_the_quantity(pair: tuple[str, str], quantity: float) -> None:
     a, b = pair
@@ -140,6 +141,7 @@ def test_round_trip_returns_the_quantity(pair: tuple[str, str], quantity: float)
     assert math.isclose(convert(there, from_unit=b, to_unit=a), quantity, rel_tol=1e-9)
 
 
+@settings(deadline=None)
 @given(same_type_pairs, quantities, st.floats(min_value=1e-3, max_value=1e3))
 def test_conversion_is_linear(pair: tuple[str, str], quantity: float, scale: float) -> None:
     a, b = pair
@@ -147,6 +149,7 @@ def test_conversion_is_linear(pair: tuple[str, str], quantity: float, scale: flo
     assert math.isclose(scaled, scale * convert(quantity, from_unit=a, to_unit=b), rel_tol=1e-9)
 
 
+@settings(deadline=None)
 @given(quantities)
 def test_mile_is_exactly_1_609344_km(quantity: float) -> None:
     assert convert(quantity, from_unit="mile", to_unit="km") == pytest.approx(
@@ -157,6 +160,7 @@ def test_mile_is_exactly_1_609344_km(quantity: float) -> None:
     )
 
 
+@settings(deadline=None)
 @given(different_type_pairs, st.data())
 def test_wrong_dimension_always_raises_mismatch(
     kinds: tuple[str, str], data: st.DataObject
@@ -167,6 +171,7 @@ def test_wrong_dimension_always_raises_mismatch(
         convert(1.0, from_unit=a, to_unit=b)
 
 
+@settings(deadline=None)
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", max_size=12))
 def test_unknown_names_raise_invalid_input(suffix: str) -> None:
     unit = "zq" + suffix  # no accepted unit starts with "zq"
@@ -174,6 +179,7 @@ def test_unknown_names_raise_invalid_input(suffix: str) -> None:
         unit_type(unit)
 
 
+@settings(deadline=None)
 @given(st.text(max_size=30))
 def test_any_text_parses_or_raises_invalid_input(text: str) -> None:
     try:
@@ -183,6 +189,7 @@ def test_any_text_parses_or_raises_invalid_input(text: str) -> None:
     assert kind in UNIT_TYPES
 
 
+@settings(deadline=None)
 @given(same_type_pairs, st.floats(allow_nan=False, allow_infinity=False))
 def test_finite_input_never_gives_nan(pair: tuple[str, str], quantity: float) -> None:
     try:

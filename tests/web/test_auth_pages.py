@@ -133,7 +133,7 @@ def test_repeated_failures_are_throttled_with_a_clear_message(client: TestClient
     assert response.status_code == 429
     assert int(response.headers["retry-after"]) > 0
     message = field_error(response.text, "email")
-    assert message.startswith("Too many failed logins for this email. Try again in ")
+    assert message.startswith("Too many failed logins. Try again in ")
     assert "ct_session" not in client.cookies
 
 

@@ -87,7 +87,11 @@ def test_filters_by_local_days_and_category(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("params", "field", "message"),
     [
-        ({"from": "last week"}, "from", "Enter a date as YYYY-MM-DD."),
+        (
+            {"from": "last week"},
+            "from",
+            "Enter a date as YYYY-MM-DD, from 1900-01-01 to 2999-12-31.",
+        ),
         ({"from": "2026-02-02", "to": "2026-02-01"}, "to", "The end date is before the start"),
         ({"category": "spaceflight"}, "category", "Choose one of the categories in the list."),
     ],

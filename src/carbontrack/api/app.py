@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from carbontrack import __version__
-from carbontrack.api import errors
+from carbontrack.api import allow, docs, errors, openapi
+from carbontrack.api.headers import SecurityHeaders
 from carbontrack.api.limits import BodySizeLimit
 from carbontrack.api.routes import health
 from carbontrack.services.factors import sync_catalogue
@@ -31,8 +32,12 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     store = store if store is not None else build_store(settings)
     sync_catalogue(store=store)
     settings.signing_key()  # fail at start, not on the first login, if the key is unusable
-    # FastAPIOffline serves the /docs assets from its package instead of a CDN.
+    # FastAPIOffline serves the /docs assets from its package instead of a CDN; the page
+    # itself is docs.py's, with its Content-Security-Policy (and no /redoc, which needs
+    # inline styles and is deployed nowhere).
     app = FastAPIOffline(
+        docs_url=None,
+        redoc_url=None,
         lifespan=_bounded_threads(settings.worker_threads),
         title="CarbonTrack",
         version=__version__,
@@ -41,7 +46,10 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     errors.install(app)
+    openapi.install(app)  # the 4xx of every operation, one Error schema
+    allow.install(app)  # a 405 names every method of its path
     app.include_router(health.router)
+    app.include_router(docs.router)
     limits = {IMPORT_PATH: settings.max_import_bytes}
     if "api" in settings.app_parts:
         _include_api(app)
@@ -50,6 +58,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     if "web" in settings.app_parts:
         limits.update(_include_web(app, settings))
     app.add_middleware(BodySizeLimit, default_bytes=settings.max_body_bytes, limits=limits)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: errors get them too
     return app
 
 

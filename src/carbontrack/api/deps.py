@@ -30,6 +30,36 @@ async def get_settings(request: Request) -> Settings:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+UNKNOWN_CLIENT = "unknown"
+
+
+async def get_client_address(request: Request, settings: SettingsDep) -> str:
+    """Where the request came from, for the limits on guessing (docs/security.md).
+
+    The socket peer (on Lambda, Mangum's client: API Gateway's `requestContext.identity.
+    sourceIp`); X-Forwarded-For only as far as `trusted_proxy_hops` says proxies we run
+    wrote it, since anyone can send that header.
+    """
+    peer = request.client.host if request.client and request.client.host else UNKNOWN_CLIENT
+    return forwarded_client(
+        peer, request.headers.getlist("x-forwarded-for"), hops=settings.trusted_proxy_hops
+    )
+
+
+def forwarded_client(peer: str, forwarded_for: list[str], *, hops: int) -> str:
+    """The address `hops` trusted proxies saw: the `hops`-th X-Forwarded-For entry from the end.
+
+    As werkzeug's ProxyFix reads it: each proxy appends the address it received from, so
+    only the last `hops` entries are written by proxies we trust; with fewer entries than
+    that, the request did not come through them all and the peer is used.
+    """
+    entries = [entry.strip() for header in forwarded_for for entry in header.split(",")]
+    if hops == 0 or len(entries) < hops or not entries[-hops]:
+        return peer
+    return entries[-hops]
+
+
+ClientAddress = Annotated[str, Depends(get_client_address)]
 
 
 def get_current_user(

@@ -11,6 +11,7 @@ from carbontrack.domain import errors
 STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
     errors.AlreadyExists: 409,
+    errors.Conflict: 409,
     errors.InvalidInput: 422,
     errors.InvalidCredentials: 401,
     errors.Forbidden: 403,
@@ -48,8 +49,13 @@ def validation_error_response(exc: RequestValidationError) -> JSONResponse:
     The default handler echoes each bad input, and a NaN or Infinity there cannot be encoded
     as JSON: the answer to a bad number would be a 500.
     """
-    detail = [{"type": e["type"], "loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-    return JSONResponse({"detail": detail}, status_code=422)
+    errors_found = exc.errors()
+    detail = [{"type": e["type"], "loc": list(e["loc"]), "msg": e["msg"]} for e in errors_found]
+    body: dict[str, object] = {"detail": detail}
+    if errors_found and len(errors_found[0]["loc"]) > 1:
+        # The first bad input's name ("to", "timestamp"), as a domain error's `field` gives it.
+        body["field"] = str(errors_found[0]["loc"][1])
+    return JSONResponse(body, status_code=422)
 
 
 def install(app: FastAPI) -> None:

@@ -8,6 +8,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from carbontrack.api.errors import domain_error_response
 from carbontrack.domain.errors import PayloadTooLarge
 
+# Methods whose bodies are not read here (they carry none that any route reads).
+UNLIMITED_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 class BodySizeLimit:
     """Answer 413 when a body is over its limit, whether or not Content-Length is honest.
@@ -22,7 +25,7 @@ class BodySizeLimit:
         self.limits = limits  # exact path -> bytes, for uploads that may be larger
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] != "http" or scope["method"] in UNLIMITED_METHODS:
             await self.app(scope, receive, send)
             return
         limit = self.limits.get(scope["path"], self.default_bytes)

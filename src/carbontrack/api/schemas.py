@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Self
 from zoneinfo import available_timezones
 
@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from carbontrack.api.params import Instant
 from carbontrack.services.entries import MAX_NOTE_CHARS
 
 
@@ -80,12 +81,7 @@ def _finite(value: float) -> float:
     return value
 
 
-def _utc(value: datetime) -> datetime:
-    # ISO 8601 without an offset is read as UTC, as the API documents.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-Timestamp = Annotated[datetime, AfterValidator(_utc)]
+Timestamp = Instant  # ISO 8601 text only; without an offset it is read as UTC
 Password = Annotated[str, StringConstraints(min_length=8, max_length=1024)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Country = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterValidator(_country)]
@@ -210,6 +206,9 @@ class EntryOut(Body):
     note: str | None
     created_at: datetime
     updated_at: datetime
+    version: int = Field(
+        description="Bumped by every change; a change applies only to the version it read"
+    )
 
 
 class EntryPage(Body):

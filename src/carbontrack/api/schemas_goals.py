@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import JsonValue, StringConstraints, model_validator
 
+from carbontrack.api.params import Day
 from carbontrack.api.schemas import Body, to_camel
 from carbontrack.services.goals import TrackedGoal
 
@@ -21,7 +22,7 @@ class GoalIn(Body):
     category: Category | None = None
     target_reduction_percent: float | None = None
     target_co2e_kg: float | None = None
-    start_date: date | None = None
+    start_date: Day | None = None
 
 
 class GoalPatchIn(Body):

@@ -24,6 +24,10 @@ class AlreadyExists(DomainError):
     """A unique key (an email, an achievement) is taken."""
 
 
+class Conflict(DomainError):
+    """A write lost a race it could not safely retry: the thing changed since it was read."""
+
+
 class InvalidInput(DomainError):
     """Input that parsed but breaks a rule (a future timestamp, an unknown unit)."""
 
@@ -41,7 +45,7 @@ class InvalidCredentials(DomainError):
 
 
 class TooManyAttempts(DomainError):
-    """Too many failed logins for one email; try again after `retry_after_s`."""
+    """Too many attempts (password guesses, sign-ups) for a key; retry after `retry_after_s`."""
 
     def __init__(self, message: str, *, retry_after_s: int) -> None:
         super().__init__(message)

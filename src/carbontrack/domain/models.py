@@ -95,6 +95,7 @@ class Entry:
     created_at: datetime
     updated_at: datetime
     note: str | None = None
+    version: int = 0  # bumped by every update, which writes only if it is still the one read
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ class Goal:
     baseline_co2e_kg: float | None = None  # reduction goals: mean of the 3 periods before start
     team_scope: str | None = None  # team goals: "total" | "per_member"
     achieved_at: datetime | None = None
+    version: int = 0  # bumped by every update, which writes only if it is still the one read
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Literal
 
 from carbontrack.domain import periods
-from carbontrack.domain.errors import Forbidden, InvalidInput
+from carbontrack.domain.errors import Conflict, Forbidden, InvalidInput
 from carbontrack.domain.models import Membership, MonthTotals, Team
 
 Role = Literal["owner", "admin", "member"]
@@ -48,6 +48,24 @@ MAX_MEMBERS = 500
 MAX_TEAMS_PER_USER = 20
 MAX_GOALS_PER_TEAM = 20
 TEAM_GOAL_PREFIX = "TEAM#"
+
+
+NOT_A_MEMBER = "not a member of this team"
+
+
+def code_replaced() -> Conflict:
+    """The error of a new join code that lost to another one made at the same moment."""
+    return Conflict(
+        "the join code was just replaced by another request; reload the team to see it",
+        field="code",
+    )
+
+
+def role_changed() -> Conflict:
+    """The error of a role change made on a role that changed since it was read."""
+    return Conflict(
+        "a member's role changed meanwhile; reload the team and try again", field="role"
+    )
 
 
 def goal_owner_id(team_id: str) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from carbontrack.domain.errors import InvalidCredentials, InvalidInput, TooManyAttempts
+from carbontrack.domain.errors import InvalidCredentials, InvalidInput
 from carbontrack.domain.models import User
-from carbontrack.services import security, teams
+from carbontrack.services import security, teams, throttle
 from carbontrack.settings import Settings
 from carbontrack.store.base import Store
 
@@ -19,6 +18,17 @@ BAD_LOGIN = "incorrect email or password"
 def normalise_email(email: str) -> str:
     """The form of an email used for uniqueness and look-up."""
     return email.strip().lower()
+
+
+def sign_up(
+    *, store: Store, settings: Settings, client: str, email: str, password: str, name: str
+) -> User:
+    """Register an account for a request from `client`; sign-ups are limited per address."""
+    limits = throttle.sign_up_limits(settings, client=client)
+    throttle.count_attempt(
+        store=store, limits=limits, now=datetime.now(UTC), message=throttle.SIGN_UPS_REFUSED
+    )
+    return register(store=store, email=email, password=password, name=name)
 
 
 def register(*, store: Store, email: str, password: str, name: str) -> User:
@@ -34,21 +44,28 @@ def register(*, store: Store, email: str, password: str, name: str) -> User:
     return user
 
 
-def login(*, store: Store, settings: Settings, email: str, password: str) -> security.AccessToken:
-    """Check a password and issue a token; throttled per email after repeated failures."""
+def login(
+    *, store: Store, settings: Settings, email: str, password: str, client: str
+) -> security.AccessToken:
+    """Check a password sent from `client` (an address) and issue a token; guesses are limited."""
     key = normalise_email(email)
-    now = datetime.now(UTC)
-    failures, window_end = store.login_throttle.failures(key, now=now)
-    if failures >= settings.login_max_failures and window_end is not None:
-        retry_after = max(1, math.ceil((window_end - now).total_seconds()))
-        raise TooManyAttempts("too many failed logins; try again later", retry_after_s=retry_after)
+    counted = _count_guess(store=store, settings=settings, email=key, client=client)
     user = store.users.get_by_email(key)
     if not security.verify_password(user.password_hash if user else None, password) or not user:
-        store.login_throttle.record_failure(key, now=now, window_s=settings.login_window_seconds)
         raise InvalidCredentials(BAD_LOGIN)
-    if failures:
-        store.login_throttle.reset(key)
+    throttle.succeeded(store=store, counted=counted)
     return issue_token(settings=settings, user=user)
+
+
+def _count_guess(
+    *, store: Store, settings: Settings, email: str, client: str
+) -> list[throttle.Counted]:
+    """Count a guess at `email`'s password before checking it; 429 over a limit."""
+    limits = throttle.password_limits(settings, email=email, client=client)
+    now = datetime.now(UTC)
+    return throttle.count_attempt(
+        store=store, limits=limits, now=now, message=throttle.GUESSES_REFUSED
+    )
 
 
 def issue_token(*, settings: Settings, user: User) -> security.AccessToken:
@@ -81,29 +98,42 @@ class ProfileChanges:
 
 
 def update_profile(*, store: Store, user: User, changes: ProfileChanges) -> User:
-    """Apply profile changes (already validated at the edge)."""
-    updated = replace(
-        user,
-        name=changes.name.strip() if changes.name is not None else user.name,
-        country=None if changes.clear_country else (changes.country or user.country),
-        time_zone=changes.time_zone or user.time_zone,
+    """Apply profile changes (already validated at the edge); only they are written."""
+    return store.users.update_profile(
+        user.user_id,
+        name=changes.name.strip() if changes.name is not None else None,
+        country=changes.country or None,
+        time_zone=changes.time_zone or None,
+        clear_country=changes.clear_country,
     )
-    store.users.update(updated)
-    return updated
 
 
-def change_password(*, store: Store, user: User, current_password: str, new_password: str) -> User:
-    """Replace the password and revoke every token issued before."""
+def change_password(
+    *,
+    store: Store,
+    settings: Settings,
+    client: str,
+    user: User,
+    current_password: str,
+    new_password: str,
+) -> User:
+    """Replace the password and revoke every token issued before.
+
+    The current password is a guess like a login's (a stolen token must not become an
+    unlimited oracle for it): it draws on the same limits, for the user's email and `client`.
+    """
+    counted = _count_guess(store=store, settings=settings, email=user.email, client=client)
     if not security.verify_password(user.password_hash, current_password):
         # Not a 401: the session is fine, the form field is wrong.
         raise InvalidInput("current password is incorrect", field="currentPassword")
-    updated = replace(
-        user,
-        password_hash=security.hash_password(new_password),
-        token_version=user.token_version + 1,
+    throttle.succeeded(store=store, counted=counted)
+    # Conditional on the token version this request was authenticated with: of two changes
+    # racing from one version, the second is a 409, never a silent undo of the first.
+    password_hash = security.hash_password(new_password)
+    version = store.users.change_password(
+        user.user_id, password_hash=password_hash, expected_token_version=user.token_version
     )
-    store.users.update(updated)
-    return updated
+    return replace(user, password_hash=password_hash, token_version=version)
 
 
 def delete_account(*, store: Store, user: User) -> None:

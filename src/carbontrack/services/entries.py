@@ -7,12 +7,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from carbontrack.domain import footprint, periods
-from carbontrack.domain.errors import NotFound
+from carbontrack.domain.errors import Conflict, NotFound
 from carbontrack.domain.models import Entry, Factor, Page, User
 from carbontrack.services import achievements, factors
 from carbontrack.store.base import Store
 
 MAX_NOTE_CHARS = 500
+UPDATE_ATTEMPTS = 5  # reads and writes of an entry that other requests keep changing
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +119,24 @@ def list_entries(
 
 
 def update_entry(*, store: Store, user: User, entry_id: str, patch: EntryPatch) -> Entry:
-    """Change an entry; a new factor, quantity or unit recomputes its footprint."""
-    current = get_entry(store=store, user=user, entry_id=entry_id)
+    """Change an entry; a new factor, quantity or unit recomputes its footprint.
+
+    The store writes only what the patch changes, and only if the entry is still as read;
+    if another request changed it meanwhile, the patch is applied again to what is there
+    now, so both changes stand. `Conflict` if it keeps changing.
+    """
+    for _ in range(UPDATE_ATTEMPTS):
+        current = get_entry(store=store, user=user, entry_id=entry_id)
+        updated = _patched(store=store, user=user, current=current, patch=patch)
+        try:
+            return store.entries.update(current, updated)
+        except Conflict:
+            continue
+    raise Conflict("the entry kept changing while this change was applied; try again")
+
+
+def _patched(*, store: Store, user: User, current: Entry, patch: EntryPatch) -> Entry:
+    """`current` with the patch applied (its footprint recomputed if the patch needs it)."""
     now = datetime.now(UTC)
     note = None if patch.clear_note else (patch.note if patch.note is not None else current.note)
     updated = replace(current, note=note, updated_at=now)
@@ -146,7 +163,6 @@ def update_entry(*, store: Store, user: User, entry_id: str, patch: EntryPatch) 
         updated = replace(
             rebuilt, entry_id=current.entry_id, created_at=current.created_at, day=updated.day
         )
-    store.entries.update(updated)
     return updated
 
 

@@ -6,7 +6,6 @@ user is one `goals.list_for_owner` and one `rollups.month_totals` read, whatever
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -14,13 +13,14 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from carbontrack.domain import goals, periods
-from carbontrack.domain.errors import AlreadyExists, InvalidInput, NotFound
+from carbontrack.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from carbontrack.domain.goals import GoalProgress
 from carbontrack.domain.models import Goal, MonthTotals, User
 from carbontrack.services import achievements
 from carbontrack.store.base import Store
 
 MAX_GOAL_ID_CHARS = 64  # ours are 36-character UUIDs; a longer one cannot be a goal
+UPDATE_ATTEMPTS = 5  # reads and writes of a goal that other requests keep changing
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,17 +118,22 @@ def update_goal(*, store: Store, user: User, goal_id: str, changes: GoalChanges)
         raise InvalidInput(f"{name} cannot change; create a new goal instead", field=name)
     if changes.target_reduction_percent is None and changes.target_co2e_kg is None:
         raise InvalidInput("give targetReductionPercent or targetCo2eKg to change")
-    goal = _own(store, user, goal_id)
-    updated = replace(
-        goal,
-        target_reduction_percent=_first(
-            changes.target_reduction_percent, goal.target_reduction_percent
-        ),
-        target_co2e_kg=_first(changes.target_co2e_kg, goal.target_co2e_kg),
-    )
-    goals.check_goal(updated)
-    store.goals.update(updated)
-    return _track(store, user, [updated])[0]
+    for _ in range(UPDATE_ATTEMPTS):
+        goal = _own(store, user, goal_id)
+        updated = replace(
+            goal,
+            target_reduction_percent=_first(
+                changes.target_reduction_percent, goal.target_reduction_percent
+            ),
+            target_co2e_kg=_first(changes.target_co2e_kg, goal.target_co2e_kg),
+        )
+        goals.check_goal(updated)
+        try:
+            written = store.goals.update(goal, updated)
+        except Conflict:
+            continue  # changed since read (its "met" recorded): apply the change again
+        return _track(store, user, [written])[0]
+    raise Conflict("the goal kept changing while this change was applied; try again")
 
 
 def delete_goal(*, store: Store, user: User, goal_id: str) -> None:
@@ -167,22 +172,26 @@ def _track(store: Store, user: User, owned: Sequence[Goal]) -> list[TrackedGoal]
         created_on = periods.local_day(goal.created_at, user.time_zone)
         if progress.last_period and goals.newly_met(goal, progress, created_on=created_on):
             ended = progress.last_period.period_end
-            goal = _record_met(store, goal, ended=ended, time_zone=user.time_zone)
-            met = True
+            recorded = _record_met(store, goal, ended=ended, time_zone=user.time_zone)
+            met = met or recorded is not None
+            goal = recorded or goal
         tracked.append(TrackedGoal(goal, progress))
     if met:
         achievements.on_goal_met(store=store, user=user, now=now)
     return tracked
 
 
-def _record_met(store: Store, goal: Goal, *, ended: date, time_zone: str) -> Goal:
-    """Store that the goal was met in the period that ended on local day `ended`."""
+def _record_met(store: Store, goal: Goal, *, ended: date, time_zone: str) -> Goal | None:
+    """Store that the goal was met in the period that ended on local day `ended`.
+
+    Only if the goal is still as read (its target decided that it was met); None if it
+    changed or went meanwhile: the next read judges it again.
+    """
     ended_at = datetime.combine(ended, time(), ZoneInfo(time_zone)).astimezone(UTC)
-    met = replace(goal, achieved_at=ended_at)
-    # A goal deleted meanwhile by another request has nothing left to record.
-    with contextlib.suppress(NotFound):
-        store.goals.update(met)
-    return met
+    try:
+        return store.goals.update(goal, replace(goal, achieved_at=ended_at))
+    except (Conflict, NotFound):
+        return None
 
 
 def _month_totals(store: Store, user_id: str, months: Iterable[str]) -> list[MonthTotals]:

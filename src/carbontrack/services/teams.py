@@ -7,16 +7,18 @@ Dashboards, leaderboards and team goals are in `services.team_stats`.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from carbontrack.domain import teams
-from carbontrack.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound
+from carbontrack.domain.errors import AlreadyExists, Conflict, Forbidden, InvalidInput, NotFound
 from carbontrack.domain.models import Membership, Team, User
 from carbontrack.store.base import Store
 
 _NO_TEAM = "team not found"
+HAND_OVER_ATTEMPTS = 3  # reads of members whose roles keep changing
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,11 +130,16 @@ def regenerate_code(*, store: Store, user: User, team_id: str) -> TeamView:
     team, membership = member_of(store=store, user=user, team_id=team_id)
     teams.require(membership, "regenerate_code")
     now = datetime.now(UTC)
-    team = replace(
+    fresh = replace(
         team, join_code=teams.new_join_code(), join_code_expires_at=teams.code_expiry(now)
     )
-    store.teams.update(team)
-    return view(team, membership)
+    store.teams.set_join_code(
+        team_id,
+        join_code=fresh.join_code,
+        expires_at=fresh.join_code_expires_at,
+        replacing=team.join_code,
+    )
+    return view(fresh, membership)
 
 
 def list_members(*, store: Store, user: User, team_id: str) -> list[Membership]:
@@ -144,8 +151,8 @@ def list_members(*, store: Store, user: User, team_id: str) -> list[Membership]:
 def change_role(*, store: Store, user: User, team_id: str, member_id: str, role: str) -> Membership:
     """Set a member's role (owner only). Giving the owner role hands the team over.
 
-    The old owner becomes an admin. The new owner is written first, so a failure between
-    the two writes leaves two owners, never none.
+    The old owner becomes an admin in the same atomic write. Each role is written only if
+    it is still the one read (`Conflict` otherwise), so two hand-overs cannot both happen.
     """
     _, actor = member_of(store=store, user=user, team_id=team_id)
     teams.require(actor, "change_role")
@@ -160,11 +167,11 @@ def change_role(*, store: Store, user: User, team_id: str, member_id: str, role:
         raise NotFound("member not found", field="userId")
     if target.role == new_role:
         return target
-    changed = replace(target, role=new_role)
-    store.teams.update_member(changed)
+    roles = {member_id: (target.role, new_role)}
     if new_role == "owner":
-        store.teams.update_member(replace(actor, role="admin"))
-    return changed
+        roles[user.user_id] = (actor.role, "admin")
+    store.teams.set_roles(team_id, roles)
+    return replace(target, role=new_role)
 
 
 def remove_member(*, store: Store, user: User, team_id: str, member_id: str) -> None:
@@ -196,16 +203,25 @@ def hand_over_teams(*, store: Store, user: User) -> None:
     user's memberships themselves go with the account (`users.delete`).
     """
     for membership in store.teams.teams_of(user.user_id):
-        if membership.role != "owner":
-            continue
-        heir = teams.successor(store.teams.members(membership.team_id), user.user_id)
+        if membership.role == "owner":
+            _hand_over(store=store, team_id=membership.team_id, owner_id=user.user_id)
+
+
+def _hand_over(*, store: Store, team_id: str, owner_id: str) -> None:
+    """Make the successor owner (read again if a role changed meanwhile), or delete the team."""
+    for _ in range(HAND_OVER_ATTEMPTS):
+        heir = teams.successor(store.teams.members(team_id), owner_id)
+        if heir is None:
+            with contextlib.suppress(NotFound):  # deleted meanwhile: nothing to hand over
+                store.teams.delete(team_id)
+            return
         try:
-            if heir is None:
-                store.teams.delete(membership.team_id)
-            else:
-                store.teams.update_member(replace(heir, role="owner"))
-        except NotFound:
-            continue  # the team or the heir went meanwhile: nothing left to hand over
+            store.teams.set_roles(team_id, {heir.user_id: (heir.role, "owner")})
+            return
+        except (Conflict, NotFound):
+            continue  # the heir left or changed role meanwhile: choose again
+    # Never leave a team without an owner: the account stays, and the caller may try again.
+    raise Conflict("the team's members kept changing while it was handed over; try again")
 
 
 def _leave(*, store: Store, membership: Membership) -> None:

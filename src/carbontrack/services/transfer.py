@@ -3,21 +3,25 @@
 Import accepts exactly what export produces. It uses the concrete `factorId` of each row
 (not the factor that was asked for), so an export imported again gives the same co2eKg.
 Extra columns are ignored; `co2eKg` and `day` (the local calendar day of the activity in
-the user's time zone) are always recomputed, never trusted from the file.
+the user's time zone) are always recomputed, never trusted from the file. A cell that a
+spreadsheet would run as a formula goes out after a single quote and comes back without it
+(`spreadsheet.py`), so every note reads back exactly as it was.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
+from carbontrack.domain import dates
 from carbontrack.domain.errors import AlreadyExists, DomainError, InvalidInput, InvalidRows
 from carbontrack.domain.models import Entry, Factor, User
-from carbontrack.services import achievements, factors
+from carbontrack.services import achievements, factors, spreadsheet
 from carbontrack.services.entries import MAX_NOTE_CHARS, EntryInput, new_entry
 from carbontrack.store.base import Store
 
@@ -41,17 +45,20 @@ REQUIRED = ("timestamp", "quantity", "unit", "factorId")
 MAX_ROWS = 200_000
 MAX_ROW_ERRORS = 100  # report the first hundred; a file that bad needs fixing as a whole
 EXPORT_PAGE = 500
+_NOTHING = "nothing was imported"
 
 
 def export_csv(*, store: Store, user: User) -> Iterator[str]:
     """The user's entries as CSV text chunks, newest first, one page per chunk."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF, as RFC 4180 has it: csv quotes a field holding any line-terminator character, so
+    # a note's bare CR is quoted too (with "\n" alone it went out unquoted and split the row).
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     cursor: str | None = None
     while True:
         page = store.entries.list_for_user(user.user_id, limit=EXPORT_PAGE, cursor=cursor)
-        writer.writerows(_row(entry) for entry in page.items)
+        writer.writerows(map(spreadsheet.neutralise, _row(entry)) for entry in page.items)
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
@@ -60,7 +67,7 @@ def export_csv(*, store: Store, user: User) -> Iterator[str]:
         cursor = page.next_cursor
 
 
-def _row(entry: Entry) -> tuple[object, ...]:
+def _row(entry: Entry) -> tuple[str, ...]:
     timestamp = entry.timestamp.isoformat().replace("+00:00", "Z")
     return (
         entry.entry_id,
@@ -68,13 +75,13 @@ def _row(entry: Entry) -> tuple[object, ...]:
         entry.day.isoformat(),
         entry.category,
         entry.activity,
-        repr(entry.quantity),
+        repr(entry.quantity + 0.0),  # + 0.0: -0.0 would be "-0.0", a cell led by "-"
         entry.unit,
-        repr(entry.co2e_kg),
+        repr(entry.co2e_kg + 0.0),
         entry.factor.factor_id,
         entry.factor.requested_factor_id or "",
         entry.factor.dataset,
-        entry.factor.year,
+        str(entry.factor.year),
         entry.factor.source,
         entry.note or "",
     )
@@ -82,16 +89,41 @@ def _row(entry: Entry) -> tuple[object, ...]:
 
 def import_csv(*, store: Store, user: User, text: str) -> int:
     """Validate every row, then write all of them in one step or none; returns the count."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    # newline="": the csv module then sees each CR and LF itself, so one inside a quoted
+    # field stays in the value and a bare CR ends a row, as in files saved on old Macs.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise InvalidRows(f"1 row(s) have errors; {_NOTHING}", rows=[_unreadable(1, exc)]) from None
+    missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InvalidInput(f"CSV header lacks column(s): {', '.join(missing)}", field="file")
     now = datetime.now(UTC)
+    entries, errors = _parse_rows(reader, store=store, user=user, now=now)
+    if errors:
+        raise InvalidRows(f"{len(errors)} row(s) have errors; {_NOTHING}", rows=errors)
+    if not entries:
+        raise InvalidInput("the file has no rows", field="file")
+    try:
+        store.entries.add_many(entries)
+    except AlreadyExists:
+        raise AlreadyExists(
+            f"some entries in this file already exist (was it imported before?); {_NOTHING}"
+        ) from None
+    achievements.on_entry_written(store=store, user=user, now=now)
+    return len(entries)
+
+
+def _parse_rows(
+    reader: csv.DictReader[str], *, store: Store, user: User, now: datetime
+) -> tuple[list[Entry], list[dict[str, object]]]:
+    """Every row as an entry, or the first `MAX_ROW_ERRORS` errors (row 1 is the header)."""
     resolve = _memo_resolver(store=store, user=user)
     entries: list[Entry] = []
     errors: list[dict[str, object]] = []
     seen_ids: set[str] = set()
-    for line, row in enumerate(reader, start=2):
+    for line, row in _records(reader, errors):
         if len(entries) + len(errors) >= MAX_ROWS:
             raise InvalidInput(f"a file may hold at most {MAX_ROWS} rows", field="file")
         try:
@@ -102,19 +134,26 @@ def import_csv(*, store: Store, user: User, text: str) -> int:
             errors.append({"row": line, "field": exc.field, "message": exc.message})
             if len(errors) >= MAX_ROW_ERRORS:
                 break
-    if errors:
-        raise InvalidRows(f"{len(errors)} row(s) have errors; nothing was imported", rows=errors)
-    if not entries:
-        raise InvalidInput("the file has no rows", field="file")
-    try:
-        store.entries.add_many(entries)
-    except AlreadyExists:
-        raise AlreadyExists(
-            "some entries in this file already exist (was it imported before?); "
-            "nothing was imported"
-        ) from None
-    achievements.on_entry_written(store=store, user=user, now=now)
-    return len(entries)
+    return entries, errors
+
+
+def _records(
+    reader: csv.DictReader[str], errors: list[dict[str, object]]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number, cells) per record; a record csv cannot read ends the file as an error."""
+    for line in itertools.count(2):
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a field over csv's size limit, a stray quote, ...
+            errors.append(_unreadable(line, exc))
+            return
+        yield line, {name: spreadsheet.restore(cell or "") for name, cell in row.items() if name}
+
+
+def _unreadable(line: int, exc: csv.Error) -> dict[str, object]:
+    return {"row": line, "field": None, "message": f"this row is not readable as CSV ({exc})"}
 
 
 def _check_unique_in_file(entry_id: str, seen: set[str]) -> None:
@@ -170,15 +209,12 @@ def _parse_quantity(raw: str | None) -> float:
 
 
 def _parse_timestamp(raw: str | None) -> datetime:
-    try:
-        parsed = datetime.fromisoformat((raw or "").strip())
-    except ValueError:
-        raise InvalidInput(f"timestamp {raw!r} is not ISO 8601", field="timestamp") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return dates.parse_instant((raw or "").strip(), field="timestamp")
 
 
 def _parse_note(raw: str | None) -> str | None:
-    note = (raw or "").strip()
+    # Not stripped: an export read back gives each note exactly as it was.
+    note = raw or ""
     if len(note) > MAX_NOTE_CHARS:
         raise InvalidInput(f"note is longer than {MAX_NOTE_CHARS} characters", field="note")
     return note or None

@@ -9,7 +9,7 @@ Only domain types and domain errors cross this boundary; cursors are opaque stri
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -41,8 +41,30 @@ class UserRepository(Protocol):
         """Look up by normalised email."""
         ...
 
-    def update(self, user: User) -> None:
-        """Replace a user's mutable fields; `NotFound` if absent."""
+    def update_profile(
+        self,
+        user_id: str,
+        *,
+        name: str | None = None,
+        country: str | None = None,
+        time_zone: str | None = None,
+        clear_country: bool = False,
+    ) -> User:
+        """Set only the profile fields given (None leaves one as it is); `NotFound` if absent.
+
+        Returns the user with the changes. No other field is written, so a password change
+        racing this one always stands.
+        """
+        ...
+
+    def change_password(
+        self, user_id: str, *, password_hash: str, expected_token_version: int
+    ) -> int:
+        """Set the password hash and bump `token_version`, if it is still the one expected.
+
+        Returns the new token version. `Conflict` if the version moved on (another password
+        change came first), `NotFound` if the user is gone.
+        """
         ...
 
     def delete(self, user_id: str) -> None:
@@ -87,8 +109,13 @@ class EntryRepository(Protocol):
         """One entry of one user; another user's id gives None."""
         ...
 
-    def update(self, entry: Entry) -> None:
-        """Replace an entry of its user; `NotFound` if absent."""
+    def update(self, read: Entry, changed: Entry) -> Entry:
+        """Write the fields where `changed` differs from `read`, and the totals' difference.
+
+        Only if the stored entry is still at `read.version`; returns `changed` with the
+        version it now has. `Conflict` if the entry changed since it was read, `NotFound`
+        if it is gone, `AlreadyExists` if the new time and id collide with another entry.
+        """
         ...
 
     def delete(self, user_id: str, entry_id: str) -> None:
@@ -162,8 +189,12 @@ class GoalRepository(Protocol):
 
     def list_for_owner(self, owner_id: str) -> list[Goal]: ...
 
-    def update(self, goal: Goal) -> None:
-        """`NotFound` if absent."""
+    def update(self, read: Goal, changed: Goal) -> Goal:
+        """Write the fields where `changed` differs from `read`, if still at `read.version`.
+
+        Returns `changed` with its new version; `Conflict` if the goal changed since it was
+        read, `NotFound` if it is gone.
+        """
         ...
 
     def delete(self, owner_id: str, goal_id: str) -> None:
@@ -182,7 +213,11 @@ class TeamRepository(Protocol):
 
     def get(self, team_id: str) -> Team | None: ...
 
-    def update(self, team: Team) -> None: ...
+    def set_join_code(
+        self, team_id: str, *, join_code: str, expires_at: datetime, replacing: str
+    ) -> None:
+        """Replace the join code, if it is still `replacing`; `Conflict` if not, `NotFound`."""
+        ...
 
     def delete(self, team_id: str) -> None:
         """Remove the team, its members and its goals."""
@@ -200,7 +235,13 @@ class TeamRepository(Protocol):
         """`AlreadyExists` if the user is a member already."""
         ...
 
-    def update_member(self, membership: Membership) -> None: ...
+    def set_roles(self, team_id: str, roles: Mapping[str, tuple[str, str]]) -> None:
+        """Set members' roles together: user id -> (role read, new role); all or none.
+
+        `Conflict` if a member's role is no longer the one read, `NotFound` if one is
+        not a member.
+        """
+        ...
 
     def remove_member(self, team_id: str, user_id: str) -> None:
         """`NotFound` if the user is not a member."""
@@ -271,17 +312,32 @@ class FactorRepository(Protocol):
 
 
 class LoginThrottle(Protocol):
-    """Counts failed logins per key (a normalised email) in a fixed window."""
+    """Counts attempts per key (logins, password checks, sign-ups) in fixed windows.
 
-    def failures(self, key: str, *, now: datetime) -> tuple[int, datetime | None]:
-        """Failures in the current window and when that window ends."""
+    `services.throttle` names the keys and the limits (docs/security.md).
+    """
+
+    def attempts(self, key: str, *, now: datetime) -> tuple[int, datetime | None]:
+        """Attempts in the current window and when that window ends; (0, None) if none is open."""
         ...
 
-    def record_failure(self, key: str, *, now: datetime, window_s: int) -> int:
-        """Count one failure; returns the count in the current window."""
+    def record_attempt(self, key: str, *, now: datetime, window_s: int) -> tuple[int, datetime]:
+        """Count one attempt atomically; the count in the window (this one included) and its end.
+
+        A window opens at the first attempt after the last one ended and lasts `window_s`.
+        """
         ...
 
-    def reset(self, key: str) -> None: ...
+    def withdraw_attempt(self, key: str, *, window_end: datetime) -> None:
+        """Take back one attempt counted in the window ending at `window_end`.
+
+        Nothing happens if that window has been replaced since or its count is already zero.
+        """
+        ...
+
+    def reset(self, key: str) -> None:
+        """Forget every attempt recorded for `key`."""
+        ...
 
 
 class ReasoningCacheRepository(Protocol):

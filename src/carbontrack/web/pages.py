@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from carbontrack.api.headers import inline_hashes
 from carbontrack.web import map_page
 
 router = APIRouter(include_in_schema=False)
@@ -19,4 +21,24 @@ def first_screen() -> HTMLResponse:
     `/` itself belongs to the dashboard (web/app/dashboard.py); a visitor who is not signed in
     gets this page instead of a redirect to the login form.
     """
-    return HTMLResponse(files("carbontrack.web").joinpath("static/index.html").read_text())
+    page = _first_screen_html()
+    return HTMLResponse(page, headers={"Content-Security-Policy": _first_screen_policy(page)})
+
+
+@cache
+def _first_screen_html() -> str:
+    return files("carbontrack.web").joinpath("static/index.html").read_text()
+
+
+@cache
+def _first_screen_policy(page: str) -> str:
+    """Nothing but links and the page's one inline `<style>`, allowed by its hash."""
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"style-src {inline_hashes(page, 'style')}",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        )
+    )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from carbontrack.api.deps import SettingsDep, StoreDep
+from carbontrack.api.deps import ClientAddress, SettingsDep, StoreDep
 from carbontrack.api.responses import model_response
 from carbontrack.api.schemas import LoginIn, RegisterIn, TokenOut, UserOut
 from carbontrack.domain.errors import InvalidInput
@@ -18,10 +18,17 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 @router.post("/register", status_code=201, response_model=UserOut)
-def register(body: RegisterIn, store: StoreDep) -> Response:
-    """Create an account. 409 if the email is taken (case-insensitive)."""
-    user = accounts.register(
-        store=store, email=str(body.email), password=body.password, name=body.name
+def register(
+    body: RegisterIn, store: StoreDep, settings: SettingsDep, client: ClientAddress
+) -> Response:
+    """Create an account: 409 if the email is taken (in any case); 429 past the sign-up limit."""
+    user = accounts.sign_up(
+        store=store,
+        settings=settings,
+        client=client,
+        email=str(body.email),
+        password=body.password,
+        name=body.name,
     )
     return model_response(UserOut, user, status_code=201)
 
@@ -65,13 +72,22 @@ async def _login_input(request: Request) -> LoginIn:
     },
 )
 async def login(
-    request: Request, response: Response, store: StoreDep, settings: SettingsDep
+    request: Request,
+    response: Response,
+    store: StoreDep,
+    settings: SettingsDep,
+    client: ClientAddress,
 ) -> TokenOut:
     """Exchange email and password for a bearer token (RFC 6749 password grant shape)."""
     data = await _login_input(request)
     # async only to read a JSON-or-form body; the argon2 check runs off the event loop.
     token = await run_in_threadpool(
-        accounts.login, store=store, settings=settings, email=data.email, password=data.password
+        accounts.login,
+        store=store,
+        settings=settings,
+        email=data.email,
+        password=data.password,
+        client=client,
     )
     response.headers["Cache-Control"] = "no-store"
     return TokenOut(access_token=token.token, expires_in=token.expires_in_s)

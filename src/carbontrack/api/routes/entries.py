@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
 from carbontrack.api.deps import CurrentUser, StoreDep
+from carbontrack.api.params import DayOrInstant
 from carbontrack.api.responses import DomainJSON
 from carbontrack.api.schemas import EntryIn, EntryOut, EntryPage, EntryPatchIn, ImportResult
 from carbontrack.domain.errors import InvalidInput
@@ -20,18 +21,11 @@ ENTRY_JSON: DomainJSON[Entry] = DomainJSON(Entry)
 PAGE_JSON: DomainJSON[Page[Entry]] = DomainJSON(Page[Entry])
 
 
-def _bound(raw: str | None, *, field: str, end: bool) -> datetime | None:
-    """An ISO date or datetime; a bare date as `to` includes that whole day."""
-    if raw is None:
-        return None
-    try:
-        if len(raw) == 10:
-            day = date.fromisoformat(raw)
-            return datetime.combine(day + timedelta(days=1 if end else 0), time(), UTC)
-        parsed = datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(f"{field} must be an ISO 8601 date or date-time", field=field) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+def _bound(value: date | datetime | None, *, end: bool) -> datetime | None:
+    """A bound in UTC; a bare day as `to` includes that whole day (UTC)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value + timedelta(days=1 if end else 0), time(), UTC)
 
 
 @router.post("", status_code=201, response_model=EntryOut)
@@ -52,8 +46,8 @@ def create_entry(body: EntryIn, user: CurrentUser, store: StoreDep) -> Response:
 def list_entries(
     user: CurrentUser,
     store: StoreDep,
-    from_: Annotated[str | None, Query(alias="from", max_length=40)] = None,
-    to: Annotated[str | None, Query(max_length=40)] = None,
+    from_: Annotated[DayOrInstant | None, Query(alias="from")] = None,
+    to: Annotated[DayOrInstant | None, Query()] = None,
     category: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
@@ -62,8 +56,8 @@ def list_entries(
     page = entries.list_entries(
         store=store,
         user=user,
-        since=_bound(from_, field="from", end=False),
-        until=_bound(to, field="to", end=True),
+        since=_bound(from_, end=False),
+        until=_bound(to, end=True),
         category=category,
         limit=limit,
         cursor=cursor,
@@ -71,7 +65,13 @@ def list_entries(
     return PAGE_JSON.response(page)
 
 
-@router.get("/export")
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}
+    },
+)
 def export_entries(user: CurrentUser, store: StoreDep) -> StreamingResponse:
     """All the user's entries as CSV (the format import accepts)."""
     return StreamingResponse(

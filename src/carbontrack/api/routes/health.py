@@ -12,6 +12,10 @@ router = APIRouter(prefix="/api", tags=["health"])
 
 
 @router.get("/health", response_model=Health)
-def health(store: StoreDep) -> Health:
-    """Status, version and store backend."""
+async def health(store: StoreDep) -> Health:
+    """Status, version and store backend.
+
+    `async` so it answers from the event loop: as a sync route it queued behind the worker
+    threads' Argon2id hashes, and a probe took 30 s during a burst of sign-ups (soak, issue 12).
+    """
     return Health(status="ok", version=__version__, store=store.backend)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from carbontrack.api.deps import CurrentUser, StoreDep
+from carbontrack.api.deps import ClientAddress, CurrentUser, SettingsDep, StoreDep
 from carbontrack.api.responses import model_response
 from carbontrack.api.schemas import PasswordChange, ProfilePatch, UserOut
 from carbontrack.services import accounts
@@ -31,10 +31,18 @@ def update_profile(body: ProfilePatch, user: CurrentUser, store: StoreDep) -> Re
 
 
 @router.post("/password", status_code=204)
-def change_password(body: PasswordChange, user: CurrentUser, store: StoreDep) -> Response:
-    """Set a new password; every token issued before stops working."""
+def change_password(
+    body: PasswordChange,
+    user: CurrentUser,
+    store: StoreDep,
+    settings: SettingsDep,
+    client: ClientAddress,
+) -> Response:
+    """Set a new password; earlier tokens stop working. Wrong current passwords are limited."""
     accounts.change_password(
         store=store,
+        settings=settings,
+        client=client,
         user=user,
         current_password=body.current_password,
         new_password=body.new_password,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from carbontrack.api.deps import CurrentUser, StoreDep
+from carbontrack.api.params import Day
 from carbontrack.api.responses import model_response
 from carbontrack.api.schemas_stats import StatsOut
 from carbontrack.domain.periods import Period
@@ -21,8 +21,8 @@ def read_stats(
     user: CurrentUser,
     store: StoreDep,
     period: Period = "month",
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: date | None = None,
+    from_: Annotated[Day | None, Query(alias="from")] = None,
+    to: Day | None = None,
 ) -> Response:
     """Totals, a series per period, the trend and benchmarks for a range of your local days.
 

@@ -26,6 +26,7 @@ from carbontrack.store.base import (
 )
 from carbontrack.store.dynamodb.achievements import DynamoAchievements, DynamoActions
 from carbontrack.store.dynamodb.entries import DynamoEntries
+from carbontrack.store.dynamodb.entry_guards import GuardReport, guard_existing
 from carbontrack.store.dynamodb.errors import DynamoStoreError
 from carbontrack.store.dynamodb.factors import DynamoFactors
 from carbontrack.store.dynamodb.goals import DynamoGoals
@@ -131,6 +132,11 @@ class DynamoStore:
             prefix=settings.dynamodb_table_prefix,
             endpoint_url=settings.dynamodb_endpoint_url,
         )
+
+    def guard_entry_ids(self) -> GuardReport:
+        """Give each entry stored before id guards existed its guard (idempotent, see docs)."""
+        user_ids = (user.user_id for user in self.users.scan_all())
+        return guard_existing(self.client, table=ENTRIES.name(self.prefix), user_ids=user_ids)
 
     def close(self) -> None:
         """Close the HTTP connections of a client this store made (not of one passed in)."""

@@ -28,6 +28,9 @@ EMAIL_PREFIX = "EMAIL#"
 LOGIN_PREFIX = "LOGIN#"
 DATASET_PREFIX = "DATASET#"
 DATASET_CATEGORY = "_dataset"
+ENTRY_GUARD_PREFIX = "#id#"
+FIRST_ENTRY_KEY = "0"  # below every entry's sort key ("<time>#<id>") and above every guard's
+LAST_ENTRY_KEY = "~"  # above every entry's sort key
 _RESERVED_USER_PREFIXES = (EMAIL_PREFIX, LOGIN_PREFIX)
 
 # DynamoDB numbers: up to 38 digits, magnitudes from 1e-130 to just under 1e126.
@@ -156,6 +159,15 @@ def entry_key(user_id: str, sort_key: str) -> Item:
     return {"userId": value(user_id), "timestamp": value(sort_key)}
 
 
+def entry_guard(user_id: str, entry_id: str) -> Item:
+    """The item that holds an entry id for its user, whatever the entry's time: its key alone.
+
+    Its sort key `#id#<entryId>` sorts below every entry's (they start with a digit), so no
+    time range reaches it; it has no `entryId` attribute, so the LSI does not hold it.
+    """
+    return entry_key(user_id, ENTRY_GUARD_PREFIX + entry_id)
+
+
 def entry_item(entry: Entry) -> Item:
     """The whole entry item; the factor snapshot is one map attribute."""
     factor = entry.factor
@@ -183,6 +195,7 @@ def entry_item(entry: Entry) -> Item:
             "note": entry.note,
             "createdAt": iso_time(entry.created_at, field="created_at"),
             "updatedAt": iso_time(entry.updated_at, field="updated_at"),
+            "version": entry.version,
         }
     )
 
@@ -217,6 +230,7 @@ def entry_from(item: Mapping[str, AttributeValueTypeDef]) -> Entry:
         created_at=parse_time(v["createdAt"]),
         updated_at=parse_time(v["updatedAt"]),
         note=v.get("note"),
+        version=int(v.get("version", 0)),  # items from before versions: 0
     )
 
 

@@ -3,7 +3,8 @@
 `timestamp` is "<fixed-width UTC time with µs>#<entryId>", so one Query on a user's
 partition reads entries in time order, and two entries at one instant both survive.
 The LSI `entryId-index` (userId, entryId) finds an entry by id with one strongly
-consistent Query.
+consistent Query; an index cannot make ids unique, so each entry's id also has a guard
+item (`codec.entry_guard`), put and deleted in the same transaction as the entry.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from carbontrack.domain.errors import AlreadyExists, InvalidInput, NotFound
+from carbontrack.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from carbontrack.domain.models import Entry, Page
 from carbontrack.store.cursor import decode_cursor, encode_cursor
-from carbontrack.store.dynamodb import codec, rollups, writes
+from carbontrack.store.dynamodb import codec, rollups, updates, writes
 from carbontrack.store.dynamodb.batch import batch_write, transact_write
 from carbontrack.store.dynamodb.errors import (
     CONDITION_FAILED,
@@ -49,6 +50,8 @@ _LATEST = "~"
 _MAX_READ = 1000
 _TS = {"#ts": "timestamp"}  # a reserved word in expressions
 _ATTEMPTS = 3  # reads of an entry that another write keeps changing
+# Attributes an update never writes: the key, the id and when the entry was first logged.
+_FIXED = ("userId", "timestamp", "entryId", "createdAt")
 
 
 class DynamoEntries:
@@ -61,19 +64,20 @@ class DynamoEntries:
 
     @translated
     def add(self, entry: Entry) -> None:
-        """Insert one entry and add it to its user's totals: one TransactWriteItems.
+        """Insert one entry and its id guard and add it to its user's totals: one transaction.
 
-        `AlreadyExists` if its key is taken.
+        `AlreadyExists` if its key is taken or its user already has its id.
         """
         deltas = rollups.Deltas(added=[rollups.contribution(entry)])
         actions = [
             writes.put(self._table, codec.entry_item(entry), writes.NEW),
+            self._put_guard(entry),
             *self._totals(entry, deltas),
         ]
         codes = transact_write(self._client, actions)
         if codes is None:
             return
-        if codes[0] == CONDITION_FAILED:
+        if CONDITION_FAILED in codes[:2]:
             raise AlreadyExists("entry already exists", field="entry_id")
         raise DynamoStoreError(f"entry write was cancelled: {codes}")
 
@@ -81,10 +85,10 @@ class DynamoEntries:
     def add_many(self, entries: Sequence[Entry]) -> None:
         """Insert all entries of one user, or none (see `docs/storage.md`).
 
-        Transactions of up to 100 actions: entries plus one ADD per month they touch
-        and one on the count. If a later one fails, the ones already written are deleted
-        and subtracted again before the error is raised: all-or-nothing to the caller, but
-        not isolated (a concurrent reader may briefly see the first chunks).
+        Transactions of up to 100 actions: entries and their id guards plus one ADD per
+        month they touch and one on the count. If a later one fails, the ones already
+        written are deleted and subtracted again before the error is raised: all-or-nothing
+        to the caller, but not isolated (a concurrent reader may briefly see the first chunks).
         """
         if not entries:
             return
@@ -98,8 +102,9 @@ class DynamoEntries:
             for chunk in writes.chunks(entries):
                 deltas = rollups.Deltas(added=(rollups.contribution(entries[i]) for i in chunk))
                 actions = [writes.put(self._table, items[i], writes.NEW) for i in chunk]
+                actions += [self._put_guard(entries[i]) for i in chunk]
                 codes = transact_write(self._client, [*actions, *self._totals(entries[0], deltas)])
-                if codes is not None and CONDITION_FAILED in codes[: len(chunk)]:
+                if codes is not None and CONDITION_FAILED in codes[: len(actions)]:
                     raise AlreadyExists("entry already exists", field="entry_id")
                 if codes is not None:
                     raise DynamoStoreError(f"import was cancelled: {codes}")
@@ -110,15 +115,17 @@ class DynamoEntries:
 
     @translated
     def put_many(self, entries: Sequence[Entry]) -> None:
-        """Write entries as given, replacing same keys (restore): BatchWriteItem, retried.
+        """Write entries and their id guards as given, replacing same keys (restore).
 
-        Not atomic, but repeating it converges. An entry is replaced when its user,
-        timestamp and id match; restore into an empty table. Totals are not touched: the
-        restore rebuilds them (`rollups.rebuild`) afterwards.
+        BatchWriteItem, retried; not atomic, but repeating it converges. An entry is
+        replaced when its user, timestamp and id match; restore into an empty table. Totals
+        are not touched: the restore rebuilds them (`rollups.rebuild`) afterwards.
         """
         items = {}
         for entry in entries:  # one batch may not name a key twice: the last one wins
             items[(entry.user_id, codec.entry_sort_key(entry))] = codec.entry_item(entry)
+            guard = codec.entry_guard(entry.user_id, entry.entry_id)
+            items[(entry.user_id, codec.ENTRY_GUARD_PREFIX + entry.entry_id)] = guard
         puts: list[WriteRequestTypeDef] = [{"PutRequest": {"Item": i}} for i in items.values()]
         batch_write(self._client, self._table, puts)
 
@@ -129,48 +136,57 @@ class DynamoEntries:
         return None if item is None else codec.entry_from(item)
 
     @translated
-    def update(self, entry: Entry) -> None:
-        """Replace an entry (all but its keys and created_at); `NotFound` if absent.
+    def update(self, read: Entry, changed: Entry) -> Entry:
+        """Write what changed since `read`, if the entry is still at `read.version`.
 
-        LSI Query, then: same time and same totals, one conditional PutItem; otherwise one
-        transaction (delete the old key and put the new one if the time moved, and ADD
-        the difference to the totals). The write is conditional on the entry's amount,
-        category and day being what was read, so the difference is exact; if another
-        write got there first, read again.
+        Same time: one UpdateItem of the changed attributes, or a transaction of it and the
+        totals' difference (ADD). A new time is a new key: Delete the old item and Put the
+        new one, with the difference, in one transaction (the id guard stays as it is).
+        `Conflict` if the entry changed since it was read, `NotFound` if it is gone.
         """
-        for _ in range(_ATTEMPTS):
-            current = self._find(entry.user_id, entry.entry_id)
-            if current is None:
-                raise NotFound("entry not found", field="entry_id")
-            created_at = codec.entry_from(current).created_at
-            item = codec.entry_item(replace(entry, created_at=created_at))
-            deltas = rollups.Deltas(
-                added=[rollups.contribution(entry)], removed=[rollups.item_contribution(current)]
-            )
-            totals = self._totals(entry, deltas)
-            moved = item["timestamp"] != current["timestamp"]
-            if not moved and not totals:
-                if self._replace(item, current):
-                    return
-                continue
-            actions = [writes.put(self._table, item, *writes.unchanged(current))]
-            if moved:
-                actions = [
-                    writes.delete(self._table, current),
-                    writes.put(self._table, item, writes.NEW),
-                ]
-            codes = transact_write(self._client, [*actions, *totals])
-            if codes is None:
-                return
-            if moved and codes[1] == CONDITION_FAILED:
-                raise AlreadyExists("entry already exists", field="entry_id")
-            if codes[0] != CONDITION_FAILED:
-                raise DynamoStoreError(f"entry update was cancelled: {codes}")
-        raise DynamoStoreError("the entry kept changing during the update")
+        new = replace(changed, version=read.version + 1, created_at=read.created_at)
+        old_item, item = codec.entry_item(read), codec.entry_item(new)
+        deltas = rollups.Deltas(
+            added=[rollups.contribution(new)], removed=[rollups.contribution(read)]
+        )
+        totals = self._totals(new, deltas)
+        condition = updates.at_version("userId", read.version)
+        key = {"userId": old_item["userId"], "timestamp": old_item["timestamp"]}
+        moved = item["timestamp"] != old_item["timestamp"]
+        if moved:
+            actions = [
+                writes.delete_if(self._table, key, condition),
+                writes.put(self._table, item, writes.NEW),
+            ]
+        else:
+            change = updates.changed(old_item, item, fixed=_FIXED)
+            actions = [{"Update": updates.update(self._table, key, change, condition)}]
+        codes = self._write(actions, totals)
+        if codes is None:
+            return new
+        if moved and codes[0] != CONDITION_FAILED and codes[1] == CONDITION_FAILED:
+            raise AlreadyExists("entry already exists", field="entry_id")
+        if self._find(read.user_id, read.entry_id) is None:
+            raise NotFound("entry not found", field="entry_id")
+        raise Conflict("the entry was changed by another request meanwhile", field="entry_id")
+
+    def _write(
+        self, actions: list[TransactWriteItemTypeDef], totals: list[TransactWriteItemTypeDef]
+    ) -> list[str] | None:
+        """One UpdateItem when that is all there is to write, else one transaction."""
+        if totals or len(actions) > 1 or "Update" not in actions[0]:
+            return transact_write(self._client, [*actions, *totals])
+        try:
+            self._client.update_item(**actions[0]["Update"], ReturnConsumedCapacity="TOTAL")
+        except ClientError as exc:
+            if is_condition_failed(exc):
+                return [CONDITION_FAILED]
+            raise
+        return None
 
     @translated
     def delete(self, user_id: str, entry_id: str) -> None:
-        """Delete one entry of one user and subtract it from the totals; `NotFound` if absent.
+        """Delete one entry and its id guard, subtract it from the totals; `NotFound` if absent.
 
         LSI Query, then one transaction, conditional on the entry being as read.
         """
@@ -180,12 +196,14 @@ class DynamoEntries:
                 raise NotFound("entry not found", field="entry_id")
             deltas = rollups.Deltas(removed=[rollups.item_contribution(current)])
             totals = rollups.update_actions(self._rollups, user_id, deltas)
-            codes = transact_write(self._client, [writes.delete(self._table, current), *totals])
+            guard = writes.delete_guard(self._table, user_id, entry_id)
+            actions = [writes.delete(self._table, current), guard, *totals]
+            codes = transact_write(self._client, actions)
             if codes is None:
                 return
             if codes[0] != CONDITION_FAILED:
                 raise DynamoStoreError(f"entry delete was cancelled: {codes}")
-        raise DynamoStoreError("the entry kept changing during the delete")
+        raise Conflict("the entry kept changing while it was being deleted; try again")
 
     @translated
     def list_for_user(
@@ -251,23 +269,11 @@ class DynamoEntries:
         items = response["Items"]
         return items[0] if items else None
 
-    def _replace(self, item: Item, current: Item) -> bool:
-        """Put `item` over `current` if it is still as read; False if it changed or went."""
-        condition, values = writes.unchanged(current)
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=item,
-                ConditionExpression=condition,
-                ExpressionAttributeNames=writes.DAY,
-                ExpressionAttributeValues=values,
-                ReturnConsumedCapacity="TOTAL",
-            )
-        except ClientError as exc:
-            if is_condition_failed(exc):
-                return False
-            raise
-        return True
+    def _put_guard(self, entry: Entry) -> TransactWriteItemTypeDef:
+        return writes.put_guard(self._table, entry.user_id, entry.entry_id)
+
+    def _delete_guard(self, entry: Entry) -> TransactWriteItemTypeDef:
+        return writes.delete_guard(self._table, entry.user_id, entry.entry_id)
 
     def _totals(self, entry: Entry, deltas: rollups.Deltas) -> list[TransactWriteItemTypeDef]:
         return rollups.update_actions(self._rollups, entry.user_id, deltas)
@@ -275,10 +281,11 @@ class DynamoEntries:
     def _undo(
         self, entries: Sequence[Entry], items: Sequence[Item], written: Sequence[Sequence[int]]
     ) -> None:
-        """Delete the chunks an import wrote and subtract them from the totals again."""
+        """Delete the chunks an import wrote (with their guards) and subtract their totals."""
         for chunk in written:
             deltas = rollups.Deltas(removed=(rollups.contribution(entries[i]) for i in chunk))
             deletes = [writes.delete(self._table, items[i], check=False) for i in chunk]
+            deletes += [self._delete_guard(entries[i]) for i in chunk]
             codes = transact_write(self._client, [*deletes, *self._totals(entries[0], deltas)])
             if codes is not None:
                 raise DynamoStoreError(f"the import failed and undoing it failed too: {codes}")

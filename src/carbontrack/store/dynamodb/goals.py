@@ -8,15 +8,16 @@ method is one single-item call.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
-from carbontrack.domain.errors import AlreadyExists, NotFound
+from carbontrack.domain.errors import AlreadyExists, Conflict, NotFound
 from carbontrack.domain.models import Goal
-from carbontrack.store.dynamodb import codec
+from carbontrack.store.dynamodb import codec, updates
 from carbontrack.store.dynamodb.batch import batch_write
 from carbontrack.store.dynamodb.errors import is_condition_failed, translated
 
@@ -78,10 +79,30 @@ class DynamoGoals:
             request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     @translated
-    def update(self, goal: Goal) -> None:
-        """Replace a goal (one PutItem if it exists); `NotFound` if absent."""
-        if not self._put(goal, _EXISTS):
-            raise NotFound("goal not found", field="goal_id")
+    def update(self, read: Goal, changed: Goal) -> Goal:
+        """One UpdateItem of the changed attributes, if the goal is still at `read.version`.
+
+        `Conflict` if it changed since it was read, `NotFound` if it is gone (a GetItem
+        after a failed condition tells which).
+        """
+        new = replace(changed, version=read.version + 1)
+        key = _key(read.owner_id, read.goal_id)
+        change = updates.changed(_item(read), _item(new), fixed=("userId", "goalId"))
+        condition = updates.at_version("userId", read.version)
+        try:
+            self._client.update_item(
+                **updates.update(self._table, key, change, condition),
+                ReturnConsumedCapacity="TOTAL",
+            )
+        except ClientError as exc:
+            if not is_condition_failed(exc):
+                raise
+            if self.get(read.owner_id, read.goal_id) is None:
+                raise NotFound("goal not found", field="goal_id") from None
+            raise Conflict(
+                "the goal was changed by another request meanwhile", field="goal_id"
+            ) from None
+        return new
 
     @translated
     def delete(self, owner_id: str, goal_id: str) -> None:
@@ -163,6 +184,7 @@ def _item(goal: Goal) -> Item:
             "achievedAt": None
             if achieved_at is None
             else codec.iso_time(achieved_at, field="achieved_at"),
+            "version": goal.version,
         }
     )
 
@@ -182,6 +204,7 @@ def _goal(item: Mapping[str, AttributeValueTypeDef]) -> Goal:
         baseline_co2e_kg=_float(v.get("baselineCo2eKg")),
         team_scope=v.get("teamScope"),
         achieved_at=None if "achievedAt" not in v else codec.parse_time(v["achievedAt"]),
+        version=int(v.get("version", 0)),  # items from before versions: 0
     )
 
 

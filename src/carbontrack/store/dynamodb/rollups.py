@@ -221,10 +221,14 @@ class DynamoRollups:
         batch_write(self._client, self._table, requests)
 
     def _entry_items(self, user_id: str) -> Iterable[Item]:
+        # From the first entry key up: the partition's id guards sort below it.
         request: QueryInputTypeDef = {
             "TableName": self._entries_table,
-            "KeyConditionExpression": "userId = :user",
-            "ExpressionAttributeValues": {":user": codec.value(user_id)},
+            "KeyConditionExpression": "userId = :user AND #ts >= :first",
+            "ExpressionAttributeValues": {
+                ":user": codec.value(user_id),
+                ":first": codec.value(codec.FIRST_ENTRY_KEY),
+            },
             "ProjectionExpression": "#ts, #day, category, co2eKg",
             "ExpressionAttributeNames": {"#ts": "timestamp", "#day": "day"},
             "ConsistentRead": True,

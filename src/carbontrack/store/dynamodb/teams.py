@@ -9,13 +9,14 @@ A team's goals live in the goals table under `userId = "TEAM#<teamId>"`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from carbontrack.domain.errors import AlreadyExists, NotFound
 from carbontrack.domain.models import Membership, Team
-from carbontrack.domain.teams import goal_owner_id
+from carbontrack.domain.teams import NOT_A_MEMBER, code_replaced, goal_owner_id, role_changed
 from carbontrack.store.dynamodb import codec
 from carbontrack.store.dynamodb.batch import batch_write, transact_write
 from carbontrack.store.dynamodb.errors import (
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
         AttributeValueTypeDef,
         QueryInputTypeDef,
         TransactWriteItemTypeDef,
+        UpdateTypeDef,
         WriteRequestTypeDef,
     )
 
@@ -76,29 +78,30 @@ class DynamoTeams:
         return None if item is None else _team(item)
 
     @translated
-    def update(self, team: Team) -> None:
-        """Replace the name and join code (one conditional UpdateItem); `NotFound`."""
+    def set_join_code(
+        self, team_id: str, *, join_code: str, expires_at: datetime, replacing: str
+    ) -> None:
+        """One UpdateItem of the code and its expiry, if the code is still `replacing`."""
         values = {
-            ":name": codec.value(team.name),
-            ":code": codec.value(team.join_code),
-            ":expires": codec.value(codec.iso_time(team.join_code_expires_at)),
+            ":code": codec.value(join_code),
+            ":expires": codec.value(codec.iso_time(expires_at, field="expires_at")),
+            ":read": codec.value(replacing),
         }
         try:
             self._client.update_item(
                 TableName=self._table,
-                Key={"teamId": codec.value(team.team_id)},
-                UpdateExpression=(
-                    "SET #name = :name, joinCode = :code, joinCodeExpiresAt = :expires"
-                ),
-                ConditionExpression=_EXISTS,
-                ExpressionAttributeNames={"#name": "name"},
+                Key={"teamId": codec.value(team_id)},
+                UpdateExpression="SET joinCode = :code, joinCodeExpiresAt = :expires",
+                ConditionExpression="joinCode = :read",
                 ExpressionAttributeValues=values,
                 ReturnConsumedCapacity="TOTAL",
             )
         except ClientError as exc:
-            if is_condition_failed(exc):
+            if not is_condition_failed(exc):
+                raise
+            if self.get(team_id) is None:
                 raise NotFound("team not found", field="team_id") from None
-            raise
+            raise code_replaced() from None
 
     @translated
     def delete(self, team_id: str) -> None:
@@ -175,25 +178,34 @@ class DynamoTeams:
         raise DynamoStoreError(f"joining the team was cancelled: {codes}")
 
     @translated
-    def update_member(self, membership: Membership) -> None:
-        """Replace role and display name (one conditional UpdateItem); `NotFound`."""
-        try:
-            self._client.update_item(
-                TableName=self._members,
-                Key=_member_key(membership.team_id, membership.user_id),
-                UpdateExpression="SET #role = :role, displayName = :name",
-                ConditionExpression=_EXISTS,
-                ExpressionAttributeNames={"#role": "role"},
-                ExpressionAttributeValues={
-                    ":role": codec.value(membership.role),
-                    ":name": codec.value(membership.display_name),
-                },
-                ReturnConsumedCapacity="TOTAL",
-            )
-        except ClientError as exc:
-            if is_condition_failed(exc):
-                raise NotFound("not a member of this team", field="user_id") from None
-            raise
+    def set_roles(self, team_id: str, roles: Mapping[str, tuple[str, str]]) -> None:
+        """One conditional UpdateItem per role, in one transaction when there are several."""
+        actions: list[TransactWriteItemTypeDef] = [
+            {"Update": self._role_update(team_id, user_id, read, role)}
+            for user_id, (read, role) in roles.items()
+        ]
+        if len(actions) == 1:
+            try:
+                self._client.update_item(**actions[0]["Update"], ReturnConsumedCapacity="TOTAL")
+                return
+            except ClientError as exc:
+                if not is_condition_failed(exc):
+                    raise
+        elif transact_write(self._client, actions) is None:
+            return
+        if any(self.membership(team_id, user_id) is None for user_id in roles):
+            raise NotFound(NOT_A_MEMBER, field="user_id")
+        raise role_changed()
+
+    def _role_update(self, team_id: str, user_id: str, read: str, role: str) -> UpdateTypeDef:
+        return {
+            "TableName": self._members,
+            "Key": _member_key(team_id, user_id),
+            "UpdateExpression": "SET #role = :role",
+            "ConditionExpression": "#role = :read",
+            "ExpressionAttributeNames": {"#role": "role"},
+            "ExpressionAttributeValues": {":role": codec.value(role), ":read": codec.value(read)},
+        }
 
     @translated
     def remove_member(self, team_id: str, user_id: str) -> None:

@@ -9,14 +9,15 @@ A GSI on email could do neither: GSIs enforce no uniqueness and are eventually c
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from carbontrack.domain.errors import AlreadyExists, NotFound
+from carbontrack.domain.errors import AlreadyExists, Conflict, NotFound
 from carbontrack.domain.models import User
+from carbontrack.store.changes import profile_changes
 from carbontrack.store.dynamodb import codec
 from carbontrack.store.dynamodb.achievements import purge as purge_achievements
 from carbontrack.store.dynamodb.batch import batch_get, batch_write, chunks, transact_write
@@ -29,6 +30,7 @@ from carbontrack.store.dynamodb.errors import (
 from carbontrack.store.dynamodb.goals import purge_goals
 from carbontrack.store.dynamodb.rollups import purge as purge_rollups
 from carbontrack.store.dynamodb.teams import purge_memberships
+from carbontrack.store.dynamodb.updates import Expression
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
         QueryInputTypeDef,
         ScanInputTypeDef,
         TransactWriteItemTypeDef,
+        UpdateTypeDef,
         WriteRequestTypeDef,
     )
 
@@ -45,7 +48,6 @@ if TYPE_CHECKING:
 
 _NEW = "attribute_not_exists(userId)"
 _OWNED = "ownerId = :owner"
-_UPDATE_ATTEMPTS = 3
 _RESTORE_CHUNK = 33  # users per transaction: at most 3 actions each, 100 per transaction
 _USERS_ONLY = "NOT begins_with(userId, :email) AND NOT begins_with(userId, :login)"
 
@@ -104,22 +106,70 @@ class DynamoUsers:
         return None if item is None else codec.user_from(item)
 
     @translated
-    def update(self, user: User) -> None:
-        """Rewrite the user and its email item together; `NotFound`, `AlreadyExists` (email)."""
-        for _ in range(_UPDATE_ATTEMPTS):
-            reserved = codec.is_reserved(user.user_id)
-            item = None if reserved else self._get_item(user.user_id)
-            if item is None:
-                raise NotFound("user not found", field="user_id")
-            stored = codec.user_from(item)
-            actions = self._update_actions(stored, replace(user, created_at=stored.created_at))
-            codes = transact_write(self._client, actions)
-            if codes is None:
-                return
-            if codes[0] != CONDITION_FAILED and codes[-1] == CONDITION_FAILED:
-                raise AlreadyExists("email already registered", field="email")
-            # The user item changed (or went) since we read it: read it again.
-        raise DynamoStoreError("the user kept changing during the update")
+    def update_profile(
+        self,
+        user_id: str,
+        *,
+        name: str | None = None,
+        country: str | None = None,
+        time_zone: str | None = None,
+        clear_country: bool = False,
+    ) -> User:
+        """GetItem (for the email item's key), then one transaction of two UpdateItems.
+
+        The user item and its copy, the email item, get the same SET/REMOVE of the given
+        fields and nothing else; `NotFound` if the user is gone.
+        """
+        changed = profile_changes(
+            name=name, country=country, time_zone=time_zone, clear_country=clear_country
+        )
+        stored = self._stored(user_id)
+        if not changed:
+            return stored
+        update = _profile_update(changed)
+        email_key = codec.email_key(stored.email)
+        actions = [
+            self._update(user_id, update, "email = :email", email=stored.email),
+            self._update(email_key, update, _OWNED, owner=user_id),
+        ]
+        if transact_write(self._client, actions) is not None:
+            raise NotFound("user not found", field="user_id")  # deleted since it was read
+        return replace(
+            stored,
+            name=changed.get("name") or stored.name,
+            country=changed.get("country", stored.country),
+            time_zone=changed.get("time_zone") or stored.time_zone,
+        )
+
+    @translated
+    def change_password(
+        self, user_id: str, *, password_hash: str, expected_token_version: int
+    ) -> int:
+        """GetItem, then one transaction: both items SET the hash and ADD 1 to the version.
+
+        Each is conditional on `tokenVersion` still being the one expected, so of two
+        password changes from one version only one commits.
+        """
+        stored = self._stored(user_id)
+        if stored.token_version != expected_token_version:
+            raise _password_conflict()
+        values = {":hash": codec.value(password_hash), ":one": codec.value(1)}
+        update = Expression("SET passwordHash = :hash ADD tokenVersion :one", {}, values)
+        same = "tokenVersion = :expected"
+        email_key = codec.email_key(stored.email)
+        version = expected_token_version
+        actions = [
+            self._update(
+                user_id, update, f"{same} AND email = :email", email=stored.email, expected=version
+            ),
+            self._update(
+                email_key, update, f"{same} AND {_OWNED}", owner=user_id, expected=version
+            ),
+        ]
+        if transact_write(self._client, actions) is None:
+            return expected_token_version + 1
+        self._stored(user_id)  # NotFound if the user went meanwhile
+        raise _password_conflict()
 
     @translated
     def delete(self, user_id: str) -> None:
@@ -232,16 +282,26 @@ class DynamoUsers:
                 raise AlreadyExists("email already registered", field="email")
             raise DynamoStoreError(f"restore was cancelled: {codes}")
 
-    def _update_actions(self, stored: User, user: User) -> list[TransactWriteItemTypeDef]:
-        """Put the user (if still as read), then move or rewrite its email item."""
-        actions = [self._put(codec.user_item(user), "email = :email", email=stored.email)]
-        if codec.email_key(stored.email) == codec.email_key(user.email):
-            actions.append(self._put(codec.email_item(user), _OWNED, owner=user.user_id))
-        else:
-            old_key = codec.email_key(stored.email)
-            actions.append(self._delete(old_key, _OWNED, owner=user.user_id))
-            actions.append(self._put(codec.email_item(user), _NEW))
-        return actions
+    def _stored(self, user_id: str) -> User:
+        """The user as stored now (one consistent GetItem); `NotFound` if absent."""
+        item = None if codec.is_reserved(user_id) else self._get_item(user_id)
+        if item is None:
+            raise NotFound("user not found", field="user_id")
+        return codec.user_from(item)
+
+    def _update(
+        self, key: str, update: Expression, condition: str, **values: str | int
+    ) -> TransactWriteItemTypeDef:
+        action: UpdateTypeDef = {
+            "TableName": self._table,
+            "Key": {"userId": codec.value(key)},
+            "UpdateExpression": update.text,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": {**update.values, **_values(values)},
+        }
+        if update.names:
+            action["ExpressionAttributeNames"] = update.names
+        return {"Update": action}
 
     def _purge_entries(self, user_id: str) -> None:
         """Delete every entry of one user, then their totals: keys-only Queries, batches."""
@@ -250,6 +310,7 @@ class DynamoUsers:
             purge_rollups(self._client, self._rollups_table, user_id)
 
     def _purge_entry_items(self, user_id: str) -> None:
+        """Delete every item of the user's entries partition: its entries and their id guards."""
         request: QueryInputTypeDef = {
             "TableName": self._entries_table,
             "KeyConditionExpression": "userId = :user",
@@ -299,5 +360,28 @@ class DynamoUsers:
         return {"Delete": delete}
 
 
-def _values(values: dict[str, str]) -> Item:
+# Profile fields and their attributes; names go through placeholders ("name" is reserved).
+_PROFILE_ATTRIBUTES = {"name": "name", "country": "country", "time_zone": "timeZone"}
+
+
+def _profile_update(changed: dict[str, str | None]) -> Expression:
+    """SET the given profile fields, REMOVE those set to None (a cleared country)."""
+    names = {f"#{field}": _PROFILE_ATTRIBUTES[field] for field in changed}
+    values = {f":{field}": codec.value(v) for field, v in changed.items() if v is not None}
+    sets = ", ".join(f"#{field} = :{field}" for field, v in changed.items() if v is not None)
+    removes = ", ".join(f"#{field}" for field, v in changed.items() if v is None)
+    expression = " ".join(
+        clause for clause in (sets and f"SET {sets}", removes and f"REMOVE {removes}") if clause
+    )
+    return Expression(expression, names, values)
+
+
+def _password_conflict() -> Conflict:
+    return Conflict(
+        "the password was changed by another request meanwhile; sign in again with it",
+        field="currentPassword",
+    )
+
+
+def _values(values: Mapping[str, str | int]) -> Item:
     return {f":{name}": codec.value(v) for name, v in values.items()}

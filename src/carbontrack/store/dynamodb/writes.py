@@ -1,7 +1,8 @@
 """The transaction actions of entry writes: conditional puts and deletes, and their chunks.
 
 An update or delete is conditional on the entry still adding to the totals what it added
-when it was read (`unchanged`), so the rollup difference written with it is exact.
+when it was read (`unchanged`), so the rollup difference written with it is exact. An
+entry's id guard (`codec.entry_guard`) is put with the entry and deleted with it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from carbontrack.domain.models import Entry
+from carbontrack.store.dynamodb import codec
 from carbontrack.store.dynamodb.batch import MAX_TRANSACTION
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import DeleteTypeDef, PutTypeDef, TransactWriteItemTypeDef
 
     from carbontrack.store.dynamodb.codec import Item
+    from carbontrack.store.dynamodb.updates import Expression
 
 NEW = "attribute_not_exists(userId)"
 EXISTS = "attribute_exists(userId)"
@@ -23,12 +26,12 @@ DAY = {"#day": "day"}  # a reserved word in expressions
 
 
 def chunks(entries: Sequence[Entry]) -> Iterator[Sequence[int]]:
-    """Indexes of entries per transaction: entries + touched months + the count <= 100."""
+    """Indexes of entries per transaction: entries and their guards + months + count <= 100."""
     chunk: list[int] = []
     months: set[str] = set()
     for index, entry in enumerate(entries):
         month = entry.day.isoformat()[:7]
-        if chunk and len(chunk) + len(months | {month}) + 2 > MAX_TRANSACTION:
+        if chunk and 2 * (len(chunk) + 1) + len(months | {month}) + 1 > MAX_TRANSACTION:
             yield chunk
             chunk, months = [], set()
         chunk.append(index)
@@ -71,3 +74,26 @@ def delete(table: str, current: Item, *, check: bool = True) -> TransactWriteIte
     else:
         action["ConditionExpression"] = EXISTS
     return {"Delete": action}
+
+
+def delete_if(table: str, key: Item, condition: Expression) -> TransactWriteItemTypeDef:
+    """Delete an entry's item under a condition (`updates.at_version`)."""
+    action: DeleteTypeDef = {
+        "TableName": table,
+        "Key": key,
+        "ConditionExpression": condition.text,
+        "ExpressionAttributeNames": condition.names,
+        "ExpressionAttributeValues": condition.values,
+    }
+    return {"Delete": action}
+
+
+def put_guard(table: str, user_id: str, entry_id: str) -> TransactWriteItemTypeDef:
+    """Put an entry id's guard, refused if the user holds the id already (at any time)."""
+    guard = codec.entry_guard(user_id, entry_id)
+    return {"Put": {"TableName": table, "Item": guard, "ConditionExpression": NEW}}
+
+
+def delete_guard(table: str, user_id: str, entry_id: str) -> TransactWriteItemTypeDef:
+    """Delete an entry id's guard; unconditional: entries from before guards have none."""
+    return {"Delete": {"TableName": table, "Key": codec.entry_guard(user_id, entry_id)}}

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from carbontrack.domain.errors import InvalidInput, NotFound
+from carbontrack.domain.errors import Conflict, InvalidInput, NotFound
 from carbontrack.domain.models import Entry, FactorUsed, Page
 from carbontrack.store.cursor import decode_cursor, encode_cursor
 from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
@@ -26,20 +27,33 @@ MAX_LIMIT = 500
 _EARLIEST = ""
 _LATEST = "~"
 
-_INSERT = """
-    INSERT INTO entries (
-        user_id, entry_id, timestamp, category, activity, quantity, unit, co2e_kg,
-        factor_id, factor_dataset, factor_year, factor_source, factor_co2e_kg_per_unit,
-        factor_unit, requested_factor_id, resolution, note, created_at, updated_at, day
-    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-_SELECT = """
-    SELECT
-        user_id, entry_id, timestamp, category, activity, quantity, unit, co2e_kg,
-        factor_id, factor_dataset, factor_year, factor_source, factor_co2e_kg_per_unit,
-        factor_unit, requested_factor_id, resolution, note, created_at, updated_at, day
-    FROM entries
-"""
+_COLUMNS = (
+    "user_id",
+    "entry_id",
+    "timestamp",
+    "category",
+    "activity",
+    "quantity",
+    "unit",
+    "co2e_kg",
+    "factor_id",
+    "factor_dataset",
+    "factor_year",
+    "factor_source",
+    "factor_co2e_kg_per_unit",
+    "factor_unit",
+    "requested_factor_id",
+    "resolution",
+    "note",
+    "created_at",
+    "updated_at",
+    "day",
+    "version",
+)
+_INSERT = f"INSERT INTO entries ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"  # noqa: S608
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM entries"  # noqa: S608
+# What an update may write: everything but the keys and when the entry was first logged.
+_MUTABLE = frozenset(_COLUMNS) - {"user_id", "entry_id", "created_at"}
 _GET = _SELECT + " WHERE user_id = ? AND entry_id = ?"
 _LIST = (
     _SELECT
@@ -65,18 +79,10 @@ _UPSERT = (
         factor_co2e_kg_per_unit = excluded.factor_co2e_kg_per_unit,
         factor_unit = excluded.factor_unit, requested_factor_id = excluded.requested_factor_id,
         resolution = excluded.resolution, note = excluded.note,
-        created_at = excluded.created_at, updated_at = excluded.updated_at, day = excluded.day
+        created_at = excluded.created_at, updated_at = excluded.updated_at, day = excluded.day,
+        version = excluded.version
 """
 )
-# Keys are the WHERE clause; created_at never changes after the first insert.
-_UPDATE = """
-    UPDATE entries SET
-        timestamp = ?, category = ?, activity = ?, quantity = ?, unit = ?, co2e_kg = ?,
-        factor_id = ?, factor_dataset = ?, factor_year = ?, factor_source = ?,
-        factor_co2e_kg_per_unit = ?, factor_unit = ?, requested_factor_id = ?,
-        resolution = ?, note = ?, updated_at = ?, day = ?
-    WHERE user_id = ? AND entry_id = ?
-"""
 # What an entry adds to its user's totals, read in the write transaction that changes it.
 _CONTRIBUTION = "SELECT day, category, co2e_kg FROM entries WHERE user_id = ? AND entry_id = ?"
 _DELETE = "DELETE FROM entries WHERE user_id = ? AND entry_id = ? RETURNING day, category, co2e_kg"
@@ -123,18 +129,38 @@ class SqliteEntries:
         row = self._db.connection().execute(_GET, (user_id, entry_id)).fetchone()
         return None if row is None else _entry(row)
 
-    def update(self, entry: Entry) -> None:
-        """Replace an entry of its user (all but its keys and created_at); `NotFound` if absent."""
-        user_id, entry_id, *fields, _created_at, updated_at, day = _row(entry)
+    def update(self, read: Entry, changed: Entry) -> Entry:
+        """Set the columns that differ from `read`, if the row is still at `read.version`.
+
+        One transaction: the conditional UPDATE and the totals' difference (the old
+        contribution read in the same transaction). `Conflict`, `NotFound`.
+        """
+        new = replace(changed, version=read.version + 1, created_at=read.created_at)
+        columns = [
+            (column, value)
+            for column, old, value in zip(_COLUMNS, _row(read), _row(new), strict=True)
+            if column in _MUTABLE and old != value
+        ]
+        # The column names come from _COLUMNS, never from input.
+        assignments = ", ".join(f"{column} = ?" for column, _ in columns)
+        statement = (
+            f"UPDATE entries SET {assignments} WHERE user_id = ? AND entry_id = ? AND version = ?"  # noqa: S608
+        )
+        values = [value for _, value in columns]
         try:
             with self._db.write() as conn:
-                old = conn.execute(_CONTRIBUTION, (user_id, entry_id)).fetchone()
+                old = conn.execute(_CONTRIBUTION, (read.user_id, read.entry_id)).fetchone()
                 if old is None:
                     raise NotFound("entry not found", field="entry_id")
-                conn.execute(_UPDATE, (*fields, updated_at, day, user_id, entry_id))
-                apply(conn, user_id, added=[_contribution(entry)], removed=[old])
+                keys = (read.user_id, read.entry_id, read.version)
+                if conn.execute(statement, (*values, *keys)).rowcount == 0:
+                    raise Conflict(
+                        "the entry was changed by another request meanwhile", field="entry_id"
+                    )
+                apply(conn, read.user_id, added=[_contribution(new)], removed=[old])
         except sqlite3.IntegrityError as exc:
             raise integrity_error(exc, duplicate="entry already exists") from None
+        return new
 
     def delete(self, user_id: str, entry_id: str) -> None:
         """Delete one entry of one user; `NotFound` if the user has no such entry."""
@@ -227,6 +253,7 @@ def _row(entry: Entry) -> tuple[Any, ...]:
         created_at,
         updated_at,
         entry.day.isoformat(),
+        entry.version,
     )
 
 
@@ -259,4 +286,5 @@ def _entry(row: Any) -> Entry:
         created_at=py_time(row[17]),
         updated_at=py_time(row[18]),
         note=row[16],
+        version=row[20],
     )

@@ -8,30 +8,37 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from carbontrack.domain.errors import NotFound
+from carbontrack.domain.errors import Conflict, NotFound
 from carbontrack.domain.models import Goal
 from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
 from carbontrack.store.sqlite.connection import Database
 
-_COLUMNS = """
-    owner_id, goal_id, kind, period, start_date, created_at, category,
-    target_reduction_percent, target_co2e_kg, baseline_co2e_kg, team_scope, achieved_at
-"""
-_INSERT = f"INSERT INTO goals ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608
+_NAMES = (
+    "owner_id",
+    "goal_id",
+    "kind",
+    "period",
+    "start_date",
+    "created_at",
+    "category",
+    "target_reduction_percent",
+    "target_co2e_kg",
+    "baseline_co2e_kg",
+    "team_scope",
+    "achieved_at",
+    "version",
+)
+_COLUMNS = ", ".join(_NAMES)
+_INSERT = f"INSERT INTO goals ({_COLUMNS}) VALUES ({', '.join('?' * len(_NAMES))})"  # noqa: S608
 _SELECT = f"SELECT {_COLUMNS} FROM goals"  # noqa: S608
+# What an update may write: everything but the key.
+_MUTABLE = frozenset(_NAMES) - {"owner_id", "goal_id"}
 _GET = _SELECT + " WHERE owner_id = ? AND goal_id = ?"
 _LIST = _SELECT + " WHERE owner_id = ? ORDER BY goal_id"
-# The whole goal is replaced, as a DynamoDB PutItem replaces the item.
-_UPDATE = """
-    UPDATE goals SET
-        kind = ?, period = ?, start_date = ?, created_at = ?, category = ?,
-        target_reduction_percent = ?, target_co2e_kg = ?, baseline_co2e_kg = ?,
-        team_scope = ?, achieved_at = ?
-    WHERE owner_id = ? AND goal_id = ?
-"""
 _DELETE = "DELETE FROM goals WHERE owner_id = ? AND goal_id = ?"
 _PUT = (
     _INSERT
@@ -41,7 +48,8 @@ _PUT = (
         created_at = excluded.created_at, category = excluded.category,
         target_reduction_percent = excluded.target_reduction_percent,
         target_co2e_kg = excluded.target_co2e_kg, baseline_co2e_kg = excluded.baseline_co2e_kg,
-        team_scope = excluded.team_scope, achieved_at = excluded.achieved_at
+        team_scope = excluded.team_scope, achieved_at = excluded.achieved_at,
+        version = excluded.version
 """
 )
 
@@ -70,13 +78,27 @@ class SqliteGoals:
         rows = self._db.connection().execute(_LIST, (owner_id,)).fetchall()
         return [_goal(row) for row in rows]
 
-    def update(self, goal: Goal) -> None:
-        """Replace a goal of its owner; `NotFound` if absent."""
-        owner_id, goal_id, *values = _row(goal)
+    def update(self, read: Goal, changed: Goal) -> Goal:
+        """Set the columns that differ from `read`, if the row is still at `read.version`."""
+        new = replace(changed, version=read.version + 1)
+        columns = [
+            (column, value)
+            for column, old, value in zip(_NAMES, _row(read), _row(new), strict=True)
+            if column in _MUTABLE and old != value
+        ]
+        # The column names come from _NAMES, never from input.
+        assignments = ", ".join(f"{column} = ?" for column, _ in columns)
+        statement = (
+            f"UPDATE goals SET {assignments} WHERE owner_id = ? AND goal_id = ? AND version = ?"  # noqa: S608
+        )
+        keys = (read.owner_id, read.goal_id, read.version)
         with self._db.write() as conn:
-            updated = conn.execute(_UPDATE, (*values, owner_id, goal_id)).rowcount
-        if updated == 0:
-            raise NotFound("goal not found", field="goal_id")
+            if conn.execute(statement, (*(value for _, value in columns), *keys)).rowcount:
+                return new
+            exists = conn.execute(_GET, keys[:2]).fetchone() is not None
+        if exists:
+            raise Conflict("the goal was changed by another request meanwhile", field="goal_id")
+        raise NotFound("goal not found", field="goal_id")
 
     def delete(self, owner_id: str, goal_id: str) -> None:
         """Remove one goal; `NotFound` if the owner has no such goal."""
@@ -106,6 +128,7 @@ def _row(goal: Goal) -> tuple[Any, ...]:
         goal.baseline_co2e_kg,
         goal.team_scope,
         None if achieved_at is None else db_time(achieved_at, field="achieved_at"),
+        goal.version,
     )
 
 
@@ -123,4 +146,5 @@ def _goal(row: Any) -> Goal:
         baseline_co2e_kg=row[9],
         team_scope=row[10],
         achieved_at=None if row[11] is None else py_time(row[11]),
+        version=row[12],
     )

@@ -88,7 +88,7 @@ _V1 = (
     """,
     "CREATE INDEX factors_by_category ON factors (category, activity)",
     "CREATE INDEX factors_by_dataset ON factors (dataset)",
-    # login_failures - key: key (a normalised email); one fixed window per key.
+    # login_failures - key: key (a throttle key, services/throttle.py); one fixed window each.
     """
     CREATE TABLE login_failures (
         key        TEXT PRIMARY KEY NOT NULL,
@@ -232,7 +232,16 @@ _V3_REASONING_CACHE: tuple[str, ...] = (
 )
 _V3 = _V3_REASONING_CACHE
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# Version 4 (issue 12): a version per entry and goal. Every update sets only the columns it
+# changes, under `WHERE ... AND version = <the one read>`, and bumps it; rows from before
+# start at 0.
+_V4_VERSIONS: tuple[str, ...] = (
+    "ALTER TABLE entries ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE goals ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
+)
+_V4 = _V4_VERSIONS
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -7,12 +7,13 @@ Memberships go with their team and with their user (ON DELETE CASCADE); the inde
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from carbontrack.domain.errors import AlreadyExists, NotFound
 from carbontrack.domain.models import Membership, Team
-from carbontrack.domain.teams import goal_owner_id
+from carbontrack.domain.teams import NOT_A_MEMBER, code_replaced, goal_owner_id, role_changed
 from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
 from carbontrack.store.sqlite.connection import Database
 
@@ -21,19 +22,17 @@ _MEMBER_COLUMNS = "team_id, user_id, role, joined_at, display_name"
 _INSERT_TEAM = f"INSERT INTO teams ({_TEAM_COLUMNS}) VALUES (?, ?, ?, ?, ?)"  # noqa: S608
 _INSERT_MEMBER = f"INSERT INTO team_members ({_MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?)"  # noqa: S608
 _GET_TEAM = f"SELECT {_TEAM_COLUMNS} FROM teams WHERE team_id = ?"  # noqa: S608
-# created_at never changes; name and the join code do.
-_UPDATE_TEAM = (
-    "UPDATE teams SET name = ?, join_code = ?, join_code_expires_at = ? WHERE team_id = ?"
-)
+# Only if the code is still the one read: of two new codes made at once, one is refused.
+_SET_CODE = """
+    UPDATE teams SET join_code = ?, join_code_expires_at = ? WHERE team_id = ? AND join_code = ?
+"""
 _MEMBERS = f"SELECT {_MEMBER_COLUMNS} FROM team_members"  # noqa: S608
 _MEMBERSHIP = _MEMBERS + " WHERE team_id = ? AND user_id = ?"
 # In order of joining, so the longest-serving members come first.
 _TEAM_MEMBERS = _MEMBERS + " WHERE team_id = ? ORDER BY joined_at, user_id"
 _TEAMS_OF = _MEMBERS + " WHERE user_id = ? ORDER BY team_id"
-# joined_at never changes: a role change keeps the member's seniority.
-_UPDATE_MEMBER = """
-    UPDATE team_members SET role = ?, display_name = ? WHERE team_id = ? AND user_id = ?
-"""
+# Only the role, and only if it is still the one read; joined_at (seniority) never changes.
+_SET_ROLE = "UPDATE team_members SET role = ? WHERE team_id = ? AND user_id = ? AND role = ?"
 _REMOVE_MEMBER = "DELETE FROM team_members WHERE team_id = ? AND user_id = ?"
 # Upserts, never INSERT OR REPLACE: replacing a team row would cascade to its members.
 _PUT_TEAM = (
@@ -72,18 +71,18 @@ class SqliteTeams:
         row = self._db.connection().execute(_GET_TEAM, (team_id,)).fetchone()
         return None if row is None else _team(row)
 
-    def update(self, team: Team) -> None:
-        """Replace the team's name and join code; `NotFound` if absent."""
-        row = (
-            team.name,
-            team.join_code,
-            db_time(team.join_code_expires_at, field="join_code_expires_at"),
-            team.team_id,
-        )
+    def set_join_code(
+        self, team_id: str, *, join_code: str, expires_at: datetime, replacing: str
+    ) -> None:
+        """Replace the join code if it is still `replacing`; `Conflict`, `NotFound`."""
+        expires = db_time(expires_at, field="expires_at")
         with self._db.write() as conn:
-            updated = conn.execute(_UPDATE_TEAM, row).rowcount
-        if updated == 0:
-            raise NotFound("team not found", field="team_id")
+            if conn.execute(_SET_CODE, (join_code, expires, team_id, replacing)).rowcount:
+                return
+            exists = conn.execute(_GET_TEAM, (team_id,)).fetchone() is not None
+        if exists:
+            raise code_replaced()
+        raise NotFound("team not found", field="team_id")
 
     def delete(self, team_id: str) -> None:
         """Remove the team and its goals; its memberships go with it (ON DELETE CASCADE)."""
@@ -120,18 +119,13 @@ class SqliteTeams:
                 raise error from None
             raise NotFound("team not found", field="team_id") from None
 
-    def update_member(self, membership: Membership) -> None:
-        """Replace a member's role and display name; `NotFound` if not a member."""
-        row = (
-            membership.role,
-            membership.display_name,
-            membership.team_id,
-            membership.user_id,
-        )
+    def set_roles(self, team_id: str, roles: Mapping[str, tuple[str, str]]) -> None:
+        """Set each role if still the one read, in one transaction; `Conflict`, `NotFound`."""
         with self._db.write() as conn:
-            updated = conn.execute(_UPDATE_MEMBER, row).rowcount
-        if updated == 0:
-            raise NotFound("not a member of this team", field="user_id")
+            for user_id, (read, role) in roles.items():
+                if not conn.execute(_SET_ROLE, (role, team_id, user_id, read)).rowcount:
+                    member = conn.execute(_MEMBERSHIP, (team_id, user_id)).fetchone()
+                    raise role_changed() if member else NotFound(NOT_A_MEMBER, field="user_id")
 
     def remove_member(self, team_id: str, user_id: str) -> None:
         """`NotFound` if the user is not a member."""

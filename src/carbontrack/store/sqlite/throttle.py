@@ -1,4 +1,4 @@
-"""Failed-login counts in SQLite: table `login_failures`, key `key`, one fixed window each."""
+"""Attempt counts in SQLite: table `login_failures`, key `key`, one fixed window each."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ _RECORD = """
     ON CONFLICT (key) DO UPDATE SET
         count = CASE WHEN window_end > :now THEN count + 1 ELSE 1 END,
         window_end = CASE WHEN window_end > :now THEN window_end ELSE excluded.window_end END
-    RETURNING count
+    RETURNING count, window_end
+"""
+_WITHDRAW = """
+    UPDATE login_failures SET count = count - 1
+    WHERE key = :key AND window_end = :window_end AND count > 0
 """
 
 
@@ -25,8 +29,8 @@ class SqliteLoginThrottle:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def failures(self, key: str, *, now: datetime) -> tuple[int, datetime | None]:
-        """Failures in the current window and when it ends; (0, None) if none is open."""
+    def attempts(self, key: str, *, now: datetime) -> tuple[int, datetime | None]:
+        """Attempts in the current window and when it ends; (0, None) if none is open."""
         row = (
             self._db.connection()
             .execute("SELECT count, window_end FROM login_failures WHERE key = ?", (key,))
@@ -36,8 +40,8 @@ class SqliteLoginThrottle:
             return 0, None
         return row[0], py_time(row[1])
 
-    def record_failure(self, key: str, *, now: datetime, window_s: int) -> int:
-        """Count one failure; returns the count in the current window."""
+    def record_attempt(self, key: str, *, now: datetime, window_s: int) -> tuple[int, datetime]:
+        """Count one attempt; the count in the current window and when that window ends."""
         if window_s <= 0:
             raise InvalidInput("window_s must be positive", field="window_s")
         params = {
@@ -45,11 +49,19 @@ class SqliteLoginThrottle:
             "now": db_time(now, field="now"),
             "window_end": db_time(now + timedelta(seconds=window_s), field="now"),
         }
+        # One upsert in a BEGIN IMMEDIATE transaction: concurrent attempts each get their own
+        # count, so a check of that count cannot be raced.
         with self._db.write() as conn:
-            count: int = conn.execute(_RECORD, params).fetchone()[0]
-        return count
+            count, window_end = conn.execute(_RECORD, params).fetchone()
+        return int(count), py_time(window_end)
+
+    def withdraw_attempt(self, key: str, *, window_end: datetime) -> None:
+        """Take back one attempt of the window ending at `window_end`, if it is still there."""
+        params = {"key": key, "window_end": db_time(window_end, field="window_end")}
+        with self._db.write() as conn:
+            conn.execute(_WITHDRAW, params)
 
     def reset(self, key: str) -> None:
-        """Forget every failure recorded for `key`."""
+        """Forget every attempt recorded for `key`."""
         with self._db.write() as conn:
             conn.execute("DELETE FROM login_failures WHERE key = ?", (key,))

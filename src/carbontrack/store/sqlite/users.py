@@ -6,8 +6,9 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from carbontrack.domain.errors import NotFound
+from carbontrack.domain.errors import Conflict, NotFound
 from carbontrack.domain.models import User
+from carbontrack.store.changes import profile_changes
 from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
 from carbontrack.store.sqlite.connection import Database
 
@@ -16,10 +17,8 @@ _INSERT = """
         user_id, email, name, password_hash, created_at, country, time_zone, token_version
     ) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 """
-_SELECT = """
-    SELECT user_id, email, name, password_hash, created_at, country, time_zone, token_version
-    FROM users
-"""
+_COLUMNS = "user_id, email, name, password_hash, created_at, country, time_zone, token_version"
+_SELECT = f"SELECT {_COLUMNS} FROM users"  # noqa: S608
 _GET = _SELECT + " WHERE user_id = ?"
 _ALL = _SELECT + " ORDER BY user_id"
 # Restore: the row as given, whatever was there under the same id.
@@ -34,11 +33,12 @@ _UPSERT = (
 )
 _SCAN_BATCH = 500
 _GET_BY_EMAIL = _SELECT + " WHERE email = ?"  # the column's NOCASE collation applies
-# created_at is not a mutable field: an update never rewrites it.
-_UPDATE = """
-    UPDATE users
-    SET email = ?, name = ?, password_hash = ?, country = ?, time_zone = ?, token_version = ?
-    WHERE user_id = ?
+# Each write sets only its own columns: a profile change never carries a password hash
+# or token version it read, so it can never put back one that a password change replaced.
+_SET_HASH = """
+    UPDATE users SET password_hash = ?, token_version = token_version + 1
+    WHERE user_id = ? AND token_version = ?
+    RETURNING token_version
 """
 
 
@@ -80,24 +80,41 @@ class SqliteUsers:
         row = self._db.connection().execute(_GET_BY_EMAIL, (email,)).fetchone()
         return None if row is None else _user(row)
 
-    def update(self, user: User) -> None:
-        """Replace a user's mutable fields; `NotFound` if absent, `AlreadyExists` on email."""
-        row = (
-            user.email,
-            user.name,
-            user.password_hash,
-            user.country,
-            user.time_zone,
-            user.token_version,
-            user.user_id,
+    def update_profile(
+        self,
+        user_id: str,
+        *,
+        name: str | None = None,
+        country: str | None = None,
+        time_zone: str | None = None,
+        clear_country: bool = False,
+    ) -> User:
+        """Set only the profile columns given, in one UPDATE; the user as it now is."""
+        changed = profile_changes(
+            name=name, country=country, time_zone=time_zone, clear_country=clear_country
         )
-        try:
-            with self._db.write() as conn:
-                updated = conn.execute(_UPDATE, row).rowcount
-        except sqlite3.IntegrityError as exc:
-            raise _duplicate(exc) from None
-        if updated == 0:
+        # The column names are this function's own keywords, never input.
+        assignments = ", ".join(f"{column} = ?" for column in changed) or "user_id = user_id"
+        statement = f"UPDATE users SET {assignments} WHERE user_id = ? RETURNING {_COLUMNS}"  # noqa: S608
+        with self._db.write() as conn:
+            # fetchall: a RETURNING statement must run to its end before COMMIT.
+            rows = conn.execute(statement, (*changed.values(), user_id)).fetchall()
+        if not rows:
             raise NotFound("user not found", field="user_id")
+        return _user(rows[0])
+
+    def change_password(
+        self, user_id: str, *, password_hash: str, expected_token_version: int
+    ) -> int:
+        """Set the hash and bump the token version in one conditional UPDATE."""
+        with self._db.write() as conn:
+            row = conn.execute(
+                _SET_HASH, (password_hash, user_id, expected_token_version)
+            ).fetchall()
+            exists = row or conn.execute(_GET, (user_id,)).fetchone() is not None
+        if not row:
+            raise _password_conflict() if exists else NotFound("user not found", field="user_id")
+        return int(row[0][0])
 
     def delete(self, user_id: str) -> None:
         """Remove the user; their entries go with them (ON DELETE CASCADE)."""
@@ -119,6 +136,13 @@ def _user(row: Any) -> User:
         country=row[5],
         time_zone=row[6],
         token_version=row[7],
+    )
+
+
+def _password_conflict() -> Conflict:
+    return Conflict(
+        "the password was changed by another request meanwhile; sign in again with it",
+        field="currentPassword",
     )
 
 

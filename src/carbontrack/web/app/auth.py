@@ -6,14 +6,13 @@ next to its field; a success starts the cookie session and redirects (303).
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from carbontrack.api.deps import SettingsDep, StoreDep
+from carbontrack.api.deps import ClientAddress, SettingsDep, StoreDep
 from carbontrack.api.schemas import LoginIn, ProfilePatch, RegisterIn
 from carbontrack.domain.errors import AlreadyExists, InvalidCredentials, TooManyAttempts
 from carbontrack.services import accounts
@@ -23,7 +22,9 @@ from carbontrack.web.app.forms import (
     country_options,
     domain_errors,
     time_zone_options,
+    try_again,
     validation_errors,
+    with_retry_after,
 )
 from carbontrack.web.app.handlers import CSRF_MESSAGE
 from carbontrack.web.app.templating import render
@@ -53,6 +54,8 @@ def register_page(request: Request, user: session.OptionalPageUser) -> Response:
 def register(
     request: Request,
     store: StoreDep,
+    settings: SettingsDep,
+    client: ClientAddress,
     csrf: Text = "",
     email: Text = "",
     password: Text = "",
@@ -76,10 +79,21 @@ def register(
     if errors:
         return _register_form(request, values=values, errors=errors, status_code=422)
     try:
-        user = accounts.register(store=store, email=email, password=password, name=name)
+        user = accounts.sign_up(
+            store=store,
+            settings=settings,
+            client=client,
+            email=email,
+            password=password,
+            name=name,
+        )
     except AlreadyExists as exc:
         errors = domain_errors(exc, REGISTER_FIELDS, default="email")
         return _register_form(request, values=values, errors=errors, status_code=409)
+    except TooManyAttempts as exc:
+        errors = {"": f"Too many sign-ups from your network. {try_again(exc)}"}
+        response = _register_form(request, values=values, errors=errors, status_code=429)
+        return with_retry_after(response, exc)
     changes = accounts.ProfileChanges(country=profile.country, time_zone=profile.time_zone)
     user = accounts.update_profile(store=store, user=user, changes=changes)
     session.start_session(request, user)
@@ -121,19 +135,22 @@ def login(
     request: Request,
     store: StoreDep,
     settings: SettingsDep,
+    client: ClientAddress,
     csrf: Text = "",
     email: Text = "",
     password: Text = "",
     next: Text = "/",
 ) -> Response:
-    """Check the password (throttled per email) and sign in."""
+    """Check the password (guesses limited per email and address) and sign in."""
     target = session.safe_next(next)
     if not session.csrf_valid(request, csrf):
         errors = {"": CSRF_MESSAGE}
         return _login_form(request, email=email, next_path=target, errors=errors, status_code=403)
     try:
         LoginIn(email=email, password=password)
-        token = accounts.login(store=store, settings=settings, email=email, password=password)
+        token = accounts.login(
+            store=store, settings=settings, email=email, password=password, client=client
+        )
     except ValidationError as exc:
         errors = validation_errors(exc, LOGIN_FIELDS)
         return _login_form(request, email=email, next_path=target, errors=errors, status_code=422)
@@ -141,13 +158,11 @@ def login(
         errors = domain_errors(exc, LOGIN_FIELDS, default="password")
         return _login_form(request, email=email, next_path=target, errors=errors, status_code=401)
     except TooManyAttempts as exc:
-        minutes = max(1, math.ceil(exc.retry_after_s / 60))
-        errors = {"email": f"Too many failed logins for this email. Try again in {minutes} min."}
+        errors = {"email": f"Too many failed logins. {try_again(exc)}"}
         response = _login_form(
             request, email=email, next_path=target, errors=errors, status_code=429
         )
-        response.headers["Retry-After"] = str(exc.retry_after_s)
-        return response
+        return with_retry_after(response, exc)
     user = accounts.authenticate(store=store, settings=settings, token=token.token)
     session.start_session(request, user, token=token)
     return RedirectResponse(target, status_code=303)

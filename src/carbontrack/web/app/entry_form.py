@@ -16,6 +16,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from carbontrack.domain import footprint, units
+from carbontrack.domain.dates import FIRST_DAY, LAST_DAY
 from carbontrack.domain.errors import DomainError, InvalidInput
 from carbontrack.domain.models import Entry
 from carbontrack.services.entries import MAX_NOTE_CHARS
@@ -148,11 +149,12 @@ def _quantity(raw: str) -> float:
 
 def _timestamp(raw: str, time_zone: str, now: datetime) -> datetime:
     try:
-        local = datetime.strptime(raw.strip(), LOCAL_MINUTE)
+        local: datetime | None = datetime.strptime(raw.strip(), LOCAL_MINUTE)
     except ValueError:
-        raise InvalidInput(
-            "Enter the date and time as YYYY-MM-DD HH:MM.", field="timestamp"
-        ) from None
+        local = None
+    # Out of range, the shift to UTC below could leave Python's years 1 to 9999: a 500.
+    if local is None or not FIRST_DAY <= local.date() <= LAST_DAY:
+        raise InvalidInput("Enter the date and time as YYYY-MM-DD HH:MM.", field="timestamp")
     moment = local.replace(tzinfo=ZoneInfo(time_zone)).astimezone(UTC)
     footprint.check_timestamp(moment, now=now)
     return moment

@@ -7,6 +7,7 @@ with "" for a message about the whole form (see macros.html `error_summary`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from functools import cache
 from zoneinfo import available_timezones
@@ -14,9 +15,10 @@ from zoneinfo import available_timezones
 import pycountry
 from pydantic import ValidationError
 from starlette.datastructures import FormData
+from starlette.responses import Response
 
 from carbontrack.api.schemas import to_camel
-from carbontrack.domain.errors import DomainError
+from carbontrack.domain.errors import DomainError, TooManyAttempts
 
 FormErrors = dict[str, str]
 
@@ -42,6 +44,17 @@ def domain_errors(exc: DomainError, fields: Mapping[str, str], *, default: str =
     """A domain error as form errors: next to its field when the page has that field."""
     name = fields.get(exc.field or "", default)
     return {name: _sentence(exc.message)}
+
+
+def try_again(exc: TooManyAttempts) -> str:
+    """When a refused attempt may be tried again, in whole minutes."""
+    return f"Try again in {max(1, math.ceil(exc.retry_after_s / 60))} min."
+
+
+def with_retry_after(response: Response, exc: TooManyAttempts) -> Response:
+    """A page's 429 with the same `Retry-After` the API sends."""
+    response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
 
 
 def _readable(message: str) -> str:

@@ -17,9 +17,9 @@ from typing import Annotated
 
 from fastapi import Form
 
-from carbontrack.domain import goals
+from carbontrack.domain import dates, goals
 from carbontrack.domain.categories import CATEGORIES
-from carbontrack.domain.errors import DomainError
+from carbontrack.domain.errors import DomainError, InvalidInput
 from carbontrack.services import team_stats
 from carbontrack.services.goals import GoalInput
 from carbontrack.web.app import forms
@@ -155,7 +155,7 @@ def _start_date(form: GoalForm) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
+        return dates.parse_day(raw)
+    except InvalidInput:
         form.errors["startDate"] = "Enter the start date as YYYY-MM-DD, or leave it empty."
         return None

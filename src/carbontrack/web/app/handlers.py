@@ -12,7 +12,7 @@ from starlette.routing import Match
 from starlette.types import Scope
 
 from carbontrack.api.errors import domain_error_response, status_of
-from carbontrack.domain.errors import DomainError
+from carbontrack.domain.errors import DomainError, TooManyAttempts
 from carbontrack.web.app import session
 from carbontrack.web.app.cookies import SessionCookies
 from carbontrack.web.app.templating import render
@@ -73,7 +73,7 @@ def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if request.url.path.startswith("/api/"):
         return domain_error_response(exc)
-    return render(
+    response = render(
         request,
         "app/error.html",
         status_code=status_of(exc),
@@ -81,3 +81,6 @@ def _domain_error(request: Request, exc: Exception) -> Response:
         message=exc.message,
         back_url="/",
     )
+    if isinstance(exc, TooManyAttempts):
+        response.headers["Retry-After"] = str(exc.retry_after_s)  # as the API's 429 says it
+    return response

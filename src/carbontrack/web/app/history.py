@@ -23,7 +23,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from carbontrack.api.deps import StoreDep
+from carbontrack.domain import dates
 from carbontrack.domain.categories import CATEGORIES
+from carbontrack.domain.dates import FIRST_DAY, LAST_DAY
 from carbontrack.domain.errors import InvalidInput
 from carbontrack.domain.models import Entry, Page, User
 from carbontrack.services import entries, transfer
@@ -127,9 +129,9 @@ def _day(filters: Filters, name: str, raw: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        filters.errors[name] = "Enter a date as YYYY-MM-DD."
+        return dates.parse_day(raw)
+    except InvalidInput:
+        filters.errors[name] = f"Enter a date as YYYY-MM-DD, from {FIRST_DAY} to {LAST_DAY}."
         return None
 
 

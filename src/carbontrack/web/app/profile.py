@@ -12,9 +12,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from carbontrack.api.deps import StoreDep
+from carbontrack.api.deps import ClientAddress, SettingsDep, StoreDep
 from carbontrack.api.schemas import PasswordChange, ProfilePatch
-from carbontrack.domain.errors import InvalidInput
+from carbontrack.domain.errors import InvalidInput, TooManyAttempts
 from carbontrack.domain.models import User
 from carbontrack.services import accounts
 from carbontrack.web.app import session
@@ -23,7 +23,9 @@ from carbontrack.web.app.forms import (
     country_options,
     domain_errors,
     time_zone_options,
+    try_again,
     validation_errors,
+    with_retry_after,
 )
 from carbontrack.web.app.templating import render
 
@@ -73,6 +75,8 @@ def change_password(
     request: Request,
     user: session.PageUser,
     store: StoreDep,
+    settings: SettingsDep,
+    client: ClientAddress,
     _: session.CsrfChecked,
     current_password: Text = "",
     new_password: Text = "",
@@ -82,6 +86,8 @@ def change_password(
         PasswordChange(current_password=current_password, new_password=new_password)
         updated = accounts.change_password(
             store=store,
+            settings=settings,
+            client=client,
             user=user,
             current_password=current_password,
             new_password=new_password,
@@ -92,6 +98,10 @@ def change_password(
     except InvalidInput as exc:
         errors = domain_errors(exc, PASSWORD_FIELDS, default="current_password")
         return _page(request, user, password_errors=errors, status_code=422)
+    except TooManyAttempts as exc:
+        errors = {"current_password": f"Too many wrong passwords. {try_again(exc)}"}
+        response = _page(request, user, password_errors=errors, status_code=429)
+        return with_retry_after(response, exc)
     session.start_session(request, updated)
     session.flash(request, "Your password is changed. Other devices are signed out.")
     return RedirectResponse("/profile", status_code=303)
