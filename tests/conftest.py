@@ -19,6 +19,7 @@ from carbontrack.api.app import create_app
 from carbontrack.services import security
 from carbontrack.settings import Settings
 from carbontrack.store.dynamodb.metrics import CallCounter
+from tests.api.helpers import app_client
 from tests.backends import (
     FAKE_AWS_ENV,
     TableItems,
@@ -62,10 +63,8 @@ def client(
 ) -> Iterator[TestClient]:
     """The whole app over a fresh store of each backend; DynamoDB requests may never Scan."""
     if request.param == "sqlite":
-        app = create_app(settings)
-        with TestClient(app) as test_client:
+        with app_client(settings) as test_client:
             yield test_client
-        app.state.store.close()
         return
     store = dynamodb_store_with(
         tmp_path / "dynamodb", request.getfixturevalue("dynamodb_catalogue")

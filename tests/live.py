@@ -2,38 +2,35 @@
 
 - `running_server` starts `carbontrack serve` in a subprocess with an empty data dir of its
   own and stops it afterwards (the browser tests, the CLI test, the race tests).
-- `serialized_moto_server` starts moto's DynamoDB app served one request at a time. moto's
-  backend takes no locks, and the stock threaded `moto_server` can interleave two
-  TransactWriteItems inside moto: a cancelled one restores a copy of the table taken before
-  the other committed, which breaks conditions DynamoDB itself never breaks (it serialises
-  conditional writes on an item). One request at a time makes each call atomic, as in
-  DynamoDB, while clients still interleave freely *between* calls.
+- `serialized_moto_server` starts the bench's moto server (bench/moto_serial.py says why it
+  serves one request at a time): each call is atomic, as in DynamoDB, while clients still
+  interleave freely *between* calls.
+- `serve_on` runs `carbontrack serve` on SQLite, or on DynamoDB against a moto server of its
+  own with the app's tables (the race tests).
 """
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import boto3
+from bench.moto_serial import moto_server
+from bench.server import free_port, stop
+
+from carbontrack.store.dynamodb.tables import create_tables
+from tests.backends import AWS_REGION, FAKE_AWS_ENV
+
 SERVER_START_SECONDS = 90.0
-MOTO_START_SECONDS = 15.0
-# moto's own app (what `moto_server` runs), with threaded=False: one request at a time.
-_SERVE_MOTO = """
-import sys
-from moto.server import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import run_simple
-app = DomainDispatcherApplication(create_backend_app)
-run_simple("127.0.0.1", int(sys.argv[1]), app, threaded=False, request_handler=MotoRequestHandler)
-"""
 
 
 @dataclass(frozen=True)
@@ -55,13 +52,6 @@ class LiveServer:
             check=True,
             timeout=300,
         )
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def server_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -92,53 +82,61 @@ def running_server(
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait_until_up(f"{url}/api/health", process, SERVER_START_SECONDS, log_path)
+            _wait_until_up(f"{url}/api/health", process, log_path)
             yield LiveServer(url=url, data_dir=data_dir, env=env, log_path=log_path)
         finally:
-            _stop(process)
+            stop(process)
 
 
 @contextmanager
 def serialized_moto_server() -> Iterator[str]:
     """moto's DynamoDB on a free loopback port, one request at a time; yields its URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", _SERVE_MOTO, str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    with tempfile.TemporaryFile("w+") as log, moto_server(log) as moto:
+        yield f"http://127.0.0.1:{moto.port}"
+
+
+@contextmanager
+def serve_on(
+    backend: str, data_dir: Path, *, table_prefix: str, extra_env: dict[str, str]
+) -> Iterator[LiveServer]:
+    """`carbontrack serve` on "sqlite", or on "dynamodb" in a moto server with the app's tables."""
+    with ExitStack() as stack:
+        env = dict(extra_env)
+        if backend == "dynamodb":
+            url = stack.enter_context(serialized_moto_server())
+            env |= _dynamodb_env(url, table_prefix)
+        log_path = data_dir / "server.log"
+        yield stack.enter_context(running_server(data_dir, log_path=log_path, extra_env=env))
+
+
+def _dynamodb_env(url: str, table_prefix: str) -> dict[str, str]:
+    """Create the app's tables in the moto server at `url`; the settings that point there."""
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=url,
+        region_name=AWS_REGION,
+        aws_access_key_id=FAKE_AWS_ENV["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_AWS_ENV["AWS_SECRET_ACCESS_KEY"],
     )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(f"{url}/moto-api/", process, MOTO_START_SECONDS)
-        yield url
-    finally:
-        _stop(process)
+    create_tables(client, table_prefix)
+    return FAKE_AWS_ENV | {
+        "CARBONTRACK_STORE": "dynamodb",
+        "CARBONTRACK_DYNAMODB_ENDPOINT_URL": url,
+        "CARBONTRACK_DYNAMODB_REGION": AWS_REGION,
+        "CARBONTRACK_DYNAMODB_TABLE_PREFIX": table_prefix,
+    }
 
 
-def _wait_until_up(
-    url: str, process: subprocess.Popen[bytes], seconds: float, log_path: Path | None = None
-) -> None:
-    deadline = time.monotonic() + seconds
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{url} exited early ({process.returncode}):\n{_log(log_path)}")
+            log = log_path.read_text()
+            raise RuntimeError(f"{url} exited early ({process.returncode}):\n{log}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
                 if response.status == 200:
                     return
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer in {seconds} s:\n{_log(log_path)}")
-
-
-def _log(log_path: Path | None) -> str:
-    return "" if log_path is None else log_path.read_text()
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=15)
+    raise RuntimeError(f"{url} did not answer in {SERVER_START_SECONDS} s:\n{log_path.read_text()}")

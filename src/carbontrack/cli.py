@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table
 
 from carbontrack import __version__
 from carbontrack.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from carbontrack.store.dynamodb import DynamoStore
 
 app = typer.Typer(
     help="CarbonTrack: carbon-footprint tracking on sourced emission factors.", no_args_is_help=True
@@ -130,16 +133,11 @@ def factors_search(
 def create_tables() -> None:
     """Create the DynamoDB tables that are missing (idempotent) and load the factor catalogue."""
     from carbontrack.services.factors import sync_catalogue
-    from carbontrack.store import build_store
-    from carbontrack.store.dynamodb import DynamoStore
     from carbontrack.store.dynamodb.tables import create_tables as create
 
-    settings = get_settings()
-    if settings.store != "dynamodb":
-        console.print("The SQLite store creates and migrates its tables itself; nothing to do.")
+    store = _dynamodb_store("The SQLite store creates and migrates its tables itself")
+    if store is None:
         return
-    store = build_store(settings)
-    assert isinstance(store, DynamoStore)
     try:
         table = Table("table", "status")
         for status in create(store.client, store.prefix):
@@ -154,15 +152,9 @@ def create_tables() -> None:
 @db_app.command("guard-entry-ids")
 def guard_entry_ids() -> None:
     """Guard the ids of DynamoDB entries written before id guards existed (once; idempotent)."""
-    from carbontrack.store import build_store
-    from carbontrack.store.dynamodb import DynamoStore
-
-    settings = get_settings()
-    if settings.store != "dynamodb":
-        console.print("The SQLite store keeps entry ids unique by its primary key; nothing to do.")
+    store = _dynamodb_store("The SQLite store keeps entry ids unique by its primary key")
+    if store is None:
         return
-    store = build_store(settings)
-    assert isinstance(store, DynamoStore)
     try:
         report = store.guard_entry_ids()
     finally:
@@ -172,6 +164,20 @@ def guard_entry_ids() -> None:
         console.print(f"Entry id {entry_id} of user {user_id} is held by more than one entry")
     if report.duplicates:
         raise typer.Exit(code=1)
+
+
+def _dynamodb_store(on_sqlite: str) -> DynamoStore | None:
+    """The configured DynamoDB store; None, once `on_sqlite` is said, when the store is SQLite."""
+    from carbontrack.store import build_store
+    from carbontrack.store.dynamodb import DynamoStore
+
+    settings = get_settings()
+    if settings.store != "dynamodb":
+        console.print(f"{on_sqlite}; nothing to do.")
+        return None
+    store = build_store(settings)
+    assert isinstance(store, DynamoStore)
+    return store
 
 
 BackupPath = Annotated[Path, typer.Argument(help="Backup directory (records.jsonl + manifest).")]

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx2 as httpx
 from fastapi.testclient import TestClient
 
+from carbontrack.api.app import create_app
+from carbontrack.settings import Settings
 from carbontrack.store.dynamodb import DynamoStore
 from carbontrack.store.dynamodb.metrics import CallCounter
 
 _counter = itertools.count()
+
+
+@contextmanager
+def app_client(settings: Settings) -> Iterator[TestClient]:
+    """A client of the app these settings build, on the store they name, closed afterwards."""
+    app = create_app(settings)
+    try:
+        with TestClient(app) as client:
+            yield client
+    finally:
+        app.state.store.close()
 
 
 def register(
@@ -29,6 +43,11 @@ def register(
     )
     assert response.status_code == 201, response.text
     return {**response.json(), "password": password}
+
+
+def from_address(client: TestClient, address: str) -> TestClient:
+    """A client of the same app whose requests come from `address`."""
+    return TestClient(client.app, client=(address, 50_000))
 
 
 def login(client: TestClient, *, email: str, password: str) -> dict[str, str]:

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from carbontrack.api.app import create_app
 from carbontrack.datasets import oco2
 from carbontrack.settings import Settings
+from tests.api.helpers import app_client
 from tests.conftest import TEST_SECRET
 
 # The first peak of 2018 in the oco2peak files: sounding 2018010106102532, off Western Australia,
@@ -28,10 +28,8 @@ PROPERTY_KEYS = {
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """One app for the read-only tests of this module: anomalies never touch the store."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("var"), jwt_secret=TEST_SECRET)  # type: ignore[arg-type]
-    app = create_app(settings)
-    with TestClient(app) as test_client:
-        yield test_client
-    app.state.store.close()
+    with app_client(settings) as client:
+        yield client
 
 
 def ok(client: TestClient, url: str, **params: str) -> Any:

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from carbontrack.settings import Settings
-from tests.api.helpers import login, register
+from tests.api.helpers import from_address, login, register
 from tests.conftest import TEST_SECRET
 
 PAIR_LIMIT = 3
@@ -35,11 +35,6 @@ def settings(tmp_path: Path) -> Settings:
         login_email_window_seconds=300,
         register_max_per_address=SIGN_UP_LIMIT,
     )
-
-
-def from_address(client: TestClient, address: str) -> TestClient:
-    """A client of the same app whose requests come from `address`."""
-    return TestClient(client.app, client=(address, 50_000))
 
 
 def guess(client: TestClient, email: str, password: str = "wrong-guess") -> httpx.Response:

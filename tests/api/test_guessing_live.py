@@ -8,42 +8,21 @@ loopback addresses (127.0.0.x, all served by `lo`), so the server sees several c
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from collections.abc import Iterator
 
-import boto3
 import httpx2 as httpx
 import pytest
 
-from carbontrack.store.dynamodb.tables import create_tables
-from tests.backends import AWS_REGION, FAKE_AWS_ENV
-from tests.live import LiveServer, running_server, serialized_moto_server
+from tests.concurrency import all_at_once
+from tests.live import LiveServer, serve_on
 
 pytestmark = pytest.mark.e2e
 
-T = TypeVar("T")
 BURST = 64
 PAIR_LIMIT = 5  # the product's default login_max_failures
 ADDRESS_LIMIT = 8  # set below the default 30, to spend fewer argon2 checks
 PREFIX = "guess-"
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    """A moto server for the DynamoDB-backed server, with the app's tables."""
-    with serialized_moto_server() as url:
-        client = boto3.client(
-            "dynamodb",
-            endpoint_url=url,
-            region_name=AWS_REGION,
-            aws_access_key_id=FAKE_AWS_ENV["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=FAKE_AWS_ENV["AWS_SECRET_ACCESS_KEY"],
-        )
-        create_tables(client, PREFIX)
-        yield url
 
 
 @pytest.fixture(scope="module", params=["sqlite", "dynamodb"])
@@ -53,14 +32,7 @@ def server(
     """`carbontrack serve` with the default limits, but for the one on each address."""
     data_dir = tmp_path_factory.mktemp(f"guess-{request.param}")
     env = {"CARBONTRACK_LOGIN_ADDRESS_MAX_FAILURES": str(ADDRESS_LIMIT)}
-    if request.param == "dynamodb":
-        env |= FAKE_AWS_ENV | {
-            "CARBONTRACK_STORE": "dynamodb",
-            "CARBONTRACK_DYNAMODB_ENDPOINT_URL": request.getfixturevalue("moto_url"),
-            "CARBONTRACK_DYNAMODB_REGION": AWS_REGION,
-            "CARBONTRACK_DYNAMODB_TABLE_PREFIX": PREFIX,
-        }
-    with running_server(data_dir, log_path=data_dir / "server.log", extra_env=env) as live:
+    with serve_on(request.param, data_dir, table_prefix=PREFIX, extra_env=env) as live:
         yield live
 
 
@@ -69,7 +41,7 @@ def test_a_burst_of_wrong_passwords_checks_at_most_the_limit(server: LiveServer)
     with _client(server, "127.0.0.21") as owner:
         _sign_up(owner, email)
     with _client(server, "127.0.0.22") as attacker:
-        answers = _all_at_once(lambda n: _guess(attacker, email, f"wrong guess {n}"))
+        answers = all_at_once(BURST, lambda n: _guess(attacker, email, f"wrong guess {n}"))
     statuses = [status for status, _ in answers]
     assert statuses.count(401) == PAIR_LIMIT, statuses
     assert statuses.count(429) == BURST - PAIR_LIMIT, statuses
@@ -84,8 +56,8 @@ def test_concurrent_spraying_from_one_address_checks_at_most_its_limit(
 ) -> None:
     name = server.data_dir.name
     with _client(server, "127.0.0.23") as sprayer:
-        answers = _all_at_once(
-            lambda n: _guess(sprayer, f"spray{n}-{name}@example.org", "Summer2026!")
+        answers = all_at_once(
+            BURST, lambda n: _guess(sprayer, f"spray{n}-{name}@example.org", "Summer2026!")
         )
     statuses = [status for status, _ in answers]
     assert statuses.count(401) == ADDRESS_LIMIT, statuses
@@ -110,15 +82,3 @@ def _guess(http: httpx.Client, email: str, password: str) -> tuple[int, str]:
     """The status of one login and its Retry-After ("" without one)."""
     response = http.post("/api/login", json={"email": email, "password": password})
     return response.status_code, response.headers.get("retry-after", "")
-
-
-def _all_at_once(work: Callable[[int], T]) -> list[T]:
-    """Run `work(0..BURST-1)` on BURST threads released together."""
-    barrier = threading.Barrier(BURST)
-
-    def run(n: int) -> T:
-        barrier.wait()
-        return work(n)
-
-    with ThreadPoolExecutor(BURST) as pool:
-        return list(pool.map(run, range(BURST)))

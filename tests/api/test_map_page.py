@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from carbontrack.api.app import create_app
 from carbontrack.datasets.manifest import NE_COUNTRIES_FILE, SHA256
 from carbontrack.settings import Settings
+from tests.api.helpers import app_client
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TILES = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
@@ -21,10 +22,8 @@ TILES = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
 
 @pytest.fixture
 def web(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings)
-    with TestClient(app) as client:
+    with app_client(settings) as client:
         yield client
-    app.state.store.close()
 
 
 def test_the_map_page_allows_only_its_own_origin(web: TestClient) -> None:

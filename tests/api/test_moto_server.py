@@ -11,14 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from carbontrack.api.app import create_app
 from carbontrack.cli import app as cli
 from carbontrack.settings import get_settings
 from carbontrack.store.dynamodb.tables import TABLES
 from tests.api.factor_ids import PETROL_CAR
+from tests.api.helpers import app_client
 from tests.backends import FAKE_AWS_ENV
 
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
@@ -79,22 +78,18 @@ def test_create_tables_then_serve_through_the_endpoint_url(tmp_path: Path) -> No
 
     settings = get_settings()
     assert settings.dynamodb_endpoint_url is not None
-    app = create_app(settings)
-    try:
-        with TestClient(app) as client:
-            assert client.get("/api/health").json()["store"] == "dynamodb"
-            account = {"email": "moto@example.org", "password": "long enough", "name": "M"}
-            assert client.post("/api/register", json=account).status_code == 201
-            login = {"email": account["email"], "password": account["password"]}
-            token = client.post("/api/login", json=login).json()
-            headers = {"Authorization": f"Bearer {token['access_token']}"}
-            body = {"factorId": PETROL_CAR, "quantity": 10, "unit": "km"}
-            created = client.post("/api/entries", json=body, headers=headers)
-            assert created.status_code == 201
-            listed = client.get("/api/entries", headers=headers).json()["items"]
-            assert [e["entryId"] for e in listed] == [created.json()["entryId"]]
-    finally:
-        app.state.store.close()
+    with app_client(settings) as client:
+        assert client.get("/api/health").json()["store"] == "dynamodb"
+        account = {"email": "moto@example.org", "password": "long enough", "name": "M"}
+        assert client.post("/api/register", json=account).status_code == 201
+        login = {"email": account["email"], "password": account["password"]}
+        token = client.post("/api/login", json=login).json()
+        headers = {"Authorization": f"Bearer {token['access_token']}"}
+        body = {"factorId": PETROL_CAR, "quantity": 10, "unit": "km"}
+        created = client.post("/api/entries", json=body, headers=headers)
+        assert created.status_code == 201
+        listed = client.get("/api/entries", headers=headers).json()["items"]
+        assert [e["entryId"] for e in listed] == [created.json()["entryId"]]
 
     exported = runner.invoke(cli, ["backup", "export", str(tmp_path / "backup")])
     assert exported.exit_code == 0, exported.stdout

@@ -9,23 +9,20 @@ import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
-from carbontrack.api.app import create_app
 from carbontrack.api.openapi import KNOWN
 from carbontrack.settings import Settings
-from tests.api.helpers import signed_in
+from tests.api.helpers import app_client, signed_in
 
 
 @pytest.fixture
-def app_client(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(settings)
-    with TestClient(app) as test_client:
-        yield test_client
-    app.state.store.close()
+def api(settings: Settings) -> Iterator[TestClient]:
+    with app_client(settings) as client:
+        yield client
 
 
 @pytest.fixture
-def document(app_client: TestClient) -> dict[str, Any]:
-    response = app_client.get("/openapi.json")
+def document(api: TestClient) -> dict[str, Any]:
+    response = api.get("/openapi.json")
     assert response.status_code == 200
     return dict(response.json())
 
@@ -87,20 +84,18 @@ def test_known_statuses_name_operations_that_exist(document: dict[str, Any]) -> 
     assert set(KNOWN) <= operations
 
 
-def test_error_bodies_match_the_error_schema(
-    app_client: TestClient, document: dict[str, Any]
-) -> None:
+def test_error_bodies_match_the_error_schema(api: TestClient, document: dict[str, Any]) -> None:
     """A domain error, FastAPI's validation list and an import's rows, as they are answered."""
     error = {**document["components"]["schemas"]["Error"], "components": document["components"]}
-    headers = signed_in(app_client)
-    taken = app_client.post(
+    headers = signed_in(api)
+    taken = api.post(
         "/api/register", json={"email": "a@example.org", "password": "12345678", "name": "A"}
     )
-    again = app_client.post(
+    again = api.post(
         "/api/register", json={"email": "a@example.org", "password": "12345678", "name": "A"}
     )
-    shape = app_client.post("/api/entries", json={"quantity": "many"}, headers=headers)
-    rows = app_client.post(
+    shape = api.post("/api/entries", json={"quantity": "many"}, headers=headers)
+    rows = api.post(
         "/api/entries/import",
         files={"file": ("e.csv", "timestamp,quantity,unit,factorId\nnot-a-time,1,km,x\n")},
         headers=headers,
@@ -122,10 +117,8 @@ def test_error_bodies_match_the_error_schema(
         ("/api/teams/t/members/m", "PATCH, DELETE"),
     ],
 )
-def test_a_405_names_every_method_of_its_resource(
-    app_client: TestClient, path: str, allow: str
-) -> None:
-    response = app_client.request("OPTIONS", path)
+def test_a_405_names_every_method_of_its_resource(api: TestClient, path: str, allow: str) -> None:
+    response = api.request("OPTIONS", path)
     assert response.status_code == 405
     assert response.headers["allow"] == allow
     assert response.json() == {"detail": "Method Not Allowed"}

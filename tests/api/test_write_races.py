@@ -10,23 +10,19 @@ code before writes set only the fields they change (issue 12).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
-import boto3
 import httpx2 as httpx
 import pytest
 
-from carbontrack.store.dynamodb.tables import create_tables
 from tests.api.factor_ids import PETROL_CAR
-from tests.backends import AWS_REGION, FAKE_AWS_ENV
-from tests.live import LiveServer, running_server, serialized_moto_server
+from tests.concurrency import all_at_once
+from tests.live import LiveServer, serve_on
 
 pytestmark = pytest.mark.e2e
 
-T = TypeVar("T")
 # The old code lost the change in the first round of every run. A round hashes and verifies
 # with the product's argon2id: about 1.5 s.
 PROFILE_ROUNDS = 2
@@ -41,21 +37,6 @@ FIELDS = {
 }
 
 
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    """A moto server for the DynamoDB-backed server, with the app's tables."""
-    with serialized_moto_server() as url:
-        client = boto3.client(
-            "dynamodb",
-            endpoint_url=url,
-            region_name=AWS_REGION,
-            aws_access_key_id=FAKE_AWS_ENV["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=FAKE_AWS_ENV["AWS_SECRET_ACCESS_KEY"],
-        )
-        create_tables(client, PREFIX)
-        yield url
-
-
 @pytest.fixture(scope="module", params=["sqlite", "dynamodb"])
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -67,14 +48,7 @@ def server(
         "CARBONTRACK_LOGIN_ADDRESS_MAX_FAILURES": "100000",
         "CARBONTRACK_LOGIN_EMAIL_MAX_FAILURES": "100000",
     }
-    if request.param == "dynamodb":
-        env |= FAKE_AWS_ENV | {
-            "CARBONTRACK_STORE": "dynamodb",
-            "CARBONTRACK_DYNAMODB_ENDPOINT_URL": request.getfixturevalue("moto_url"),
-            "CARBONTRACK_DYNAMODB_REGION": AWS_REGION,
-            "CARBONTRACK_DYNAMODB_TABLE_PREFIX": PREFIX,
-        }
-    with running_server(data_dir, log_path=data_dir / "server.log", extra_env=env) as live:
+    with serve_on(request.param, data_dir, table_prefix=PREFIX, extra_env=env) as live:
         yield live
 
 
@@ -112,7 +86,7 @@ def test_concurrent_changes_to_different_fields_of_an_entry_both_stay(server: Li
         sides = [httpx.Client(base_url=server.url, timeout=60) for _ in range(2)]
         for pair in range(ENTRY_PAIRS[server.env.get("CARBONTRACK_STORE", "sqlite")]):
             patches = [{"note": f"note {pair}"}, {"quantity": pair + 2.0, "unit": "mi"}]
-            statuses = _at_once(2, partial(_patch, sides, url, headers, patches))
+            statuses = all_at_once(2, partial(_patch, sides, url, headers, patches))
             assert [r.status_code for r in statuses] == [200, 200], pair
             stored = _ok(http.get(url, headers=headers)).json()
             assert (stored["note"], stored["quantity"]) == (f"note {pair}", pair + 2.0), pair
@@ -154,7 +128,7 @@ def _profile_round(
     def work(n: int) -> int:
         return change() if n == PROFILE_PATCHERS else patch(n)
 
-    results = _at_once(PROFILE_PATCHERS + 1, work)
+    results = all_at_once(PROFILE_PATCHERS + 1, work)
     assert results[-1] == 204
     acked = dict.fromkeys(fields, 0)
     for n, count in enumerate(results[:-1]):
@@ -166,18 +140,6 @@ def _patch(
     sides: list[httpx.Client], url: str, headers: dict[str, str], patches: list[Any], n: int
 ) -> httpx.Response:
     return sides[n].patch(url, json=patches[n], headers=headers)
-
-
-def _at_once(threads: int, work: Callable[[int], T]) -> list[T]:
-    """Run `work(0..threads-1)` on threads released together."""
-    start = threading.Barrier(threads, timeout=60)
-
-    def run(n: int) -> T:
-        start.wait()
-        return work(n)
-
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(run, range(threads)))
 
 
 def _send(

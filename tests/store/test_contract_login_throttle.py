@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import sqlite3
+from contextlib import closing
 from datetime import timedelta
-from typing import TypeVar
+from pathlib import Path
 
 import pytest
 
 from carbontrack.domain.errors import InvalidInput
 from carbontrack.store.base import Store
+from carbontrack.store.sqlite import SqliteStore
+from carbontrack.store.sqlite.throttle import SWEEP_ROWS
+from tests.concurrency import all_at_once
 from tests.store.factories import T0
 
 KEY = "ada@example.com"
 WINDOW = 900
 END = T0 + timedelta(seconds=WINDOW)
 THREADS = 16
-T = TypeVar("T")
 
 
 def test_no_attempts(store: Store) -> None:
@@ -99,8 +100,8 @@ def test_window_must_be_positive(store: Store, window_s: int) -> None:
 
 def test_concurrent_attempts_each_get_their_own_count(store: Store) -> None:
     """A limit checked on the count an attempt gets back cannot be raced: no two share one."""
-    counted = _all_at_once(
-        lambda _: store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
+    counted = all_at_once(
+        THREADS, lambda _: store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
     )
     assert sorted(counted) == [(n, END) for n in range(1, THREADS + 1)]
     assert store.login_throttle.attempts(KEY, now=T0) == (THREADS, END)
@@ -109,17 +110,28 @@ def test_concurrent_attempts_each_get_their_own_count(store: Store) -> None:
 def test_concurrent_withdrawals_each_take_back_one(store: Store) -> None:
     for _ in range(THREADS + 2):
         store.login_throttle.record_attempt(KEY, now=T0, window_s=WINDOW)
-    _all_at_once(lambda _: store.login_throttle.withdraw_attempt(KEY, window_end=END))
+    all_at_once(THREADS, lambda _: store.login_throttle.withdraw_attempt(KEY, window_end=END))
     assert store.login_throttle.attempts(KEY, now=T0) == (2, END)
 
 
-def _all_at_once(work: Callable[[int], T]) -> list[T]:
-    """Run `work(0..THREADS-1)` on THREADS threads released together."""
-    barrier = threading.Barrier(THREADS)
+def test_sqlite_sweeps_ended_windows_a_few_at_a_time(tmp_path: Path) -> None:
+    """One row per key, client addresses included: ended ones must not pile up for ever."""
+    store = SqliteStore(tmp_path / "carbontrack.sqlite3")
+    try:
+        for n in range(20):
+            store.login_throttle.record_attempt(f"pw:addr:10.0.0.{n}", now=T0, window_s=60)
+        later = T0 + timedelta(seconds=60)  # every window above has ended (end is exclusive)
+        store.login_throttle.record_attempt(KEY, now=later, window_s=60)
+        assert _rows(tmp_path) == 20 - SWEEP_ROWS + 1
+        for _ in range(2):
+            store.login_throttle.record_attempt(KEY, now=later, window_s=60)
+        assert _rows(tmp_path) == 1  # only the open window is left
+        assert store.login_throttle.attempts(KEY, now=later) == (3, later + timedelta(seconds=60))
+    finally:
+        store.close()
 
-    def run(n: int) -> T:
-        barrier.wait()
-        return work(n)
 
-    with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(run, range(THREADS)))
+def _rows(tmp_path: Path) -> int:
+    with closing(sqlite3.connect(tmp_path / "carbontrack.sqlite3")) as conn:
+        count: int = conn.execute("SELECT count(*) FROM login_failures").fetchone()[0]
+    return count

@@ -6,12 +6,8 @@ re-apply their change, so concurrent changes to different fields all stand (issu
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
-from typing import TypeVar
 
 import pytest
 
@@ -19,9 +15,9 @@ from carbontrack.domain.errors import Conflict
 from carbontrack.domain.models import User
 from carbontrack.services import entries
 from carbontrack.store.base import Store
+from tests.concurrency import all_at_once
 from tests.store.factories import T0, make_entry, make_user
 
-T = TypeVar("T")
 PAIRS = 40  # the old whole-entry write lost a change within 15 pairs in 5 of 6 runs
 
 
@@ -65,7 +61,7 @@ def test_concurrent_changes_to_different_fields_of_an_entry_all_stand(store: Sto
     for pair in range(PAIRS):
         when = T0 - timedelta(days=pair % 3, hours=pair)
         patches = [entries.EntryPatch(note=f"note {pair}"), entries.EntryPatch(timestamp=when)]
-        _at_once(
+        all_at_once(
             len(patches),
             lambda n, patches=patches: entries.update_entry(
                 store=store, user=user, entry_id=entry.entry_id, patch=patches[n]
@@ -77,15 +73,3 @@ def test_concurrent_changes_to_different_fields_of_an_entry_all_stand(store: Sto
         months = store.rollups.month_totals(user.user_id, ["2026-02", "2026-03"])
         totals = {(m.month, day): kg for m in months for day, kg in m.co2e_kg_by_day.items()}
         assert totals == {(when.strftime("%Y-%m"), when.day): {entry.category: 1.5}}, pair
-
-
-def _at_once(threads: int, work: Callable[[int], T]) -> list[T]:
-    """Run `work(0..threads-1)` on threads released together."""
-    start = threading.Barrier(threads, timeout=30)
-
-    def run(n: int) -> T:
-        start.wait()
-        return work(n)
-
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(run, range(threads)))

@@ -12,10 +12,10 @@ from datetime import timedelta
 import pytest
 
 from carbontrack.store.dynamodb import DynamoStore
+from tests.concurrency import all_at_once
 from tests.store.factories import T0, make_award, make_commitment
 from tests.store.test_dynamodb_concurrency import (  # noqa: F401 - fixtures
     THREADS,
-    _all_at_once,
     endpoint_url,
     store,
 )
@@ -24,10 +24,11 @@ from tests.store.test_dynamodb_concurrency import (  # noqa: F401 - fixtures
 @pytest.mark.parametrize("round_", range(3))
 def test_one_award_wins_a_race(store: DynamoStore, round_: int) -> None:  # noqa: F811
     user_id = f"racer-{round_}"
-    outcomes = _all_at_once(
+    outcomes = all_at_once(
+        THREADS,
         lambda n: store.achievements.award(
             make_award(user_id=user_id, earned_at=T0 + timedelta(seconds=n))
-        )
+        ),
     )
     assert sorted(outcomes) == [False] * (THREADS - 1) + [True]
     [stored] = store.achievements.list_for_user(user_id)
@@ -39,5 +40,5 @@ def test_racing_commitments_leave_one_whole_item(store: DynamoStore) -> None:  #
         make_commitment(user_id="racer", committed_at=T0 + timedelta(seconds=n))
         for n in range(THREADS)
     ]
-    _all_at_once(lambda n: store.actions.put(commitments[n]))
+    all_at_once(THREADS, lambda n: store.actions.put(commitments[n]))
     assert store.actions.list_for_user("racer") in ([c] for c in commitments)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from botocore.exceptions import ReadTimeoutError
 from botocore.stub import Stubber
 
 from carbontrack.store.dynamodb import batch
@@ -152,40 +149,3 @@ def test_backoff_is_jittered_and_capped() -> None:
         delays = [batch.backoff_s(attempt) for _ in range(50)]
         assert all(0 <= d <= ceiling for d in delays)
         assert len(set(delays)) > 1
-
-
-def test_a_lost_answer_is_resent_with_the_same_request_token() -> None:
-    """botocore resends a timed-out call as it was: the token lets DynamoDB spot the repeat."""
-    client: DynamoDBClient = boto3.client(
-        "dynamodb",
-        region_name="eu-central-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        endpoint_url="http://127.0.0.1:9",  # never reached: before-send answers
-    )
-    tokens: list[str] = []
-
-    def answer(request: AWSPreparedRequest, **_: object) -> AWSResponse:
-        tokens.append(json.loads(request.body or b"{}")["ClientRequestToken"])
-        if len(tokens) % 2:  # the first send of each call: its answer is lost
-            raise ReadTimeoutError(endpoint_url=request.url)
-        return AWSResponse(request.url, 200, {}, _Raw(b"{}"))
-
-    client.meta.events.register("before-send.dynamodb.TransactWriteItems", answer)
-    action = {"Put": {"TableName": TABLE, "Item": {"userId": {"S": "u"}}}}
-    assert batch.transact_write(client, [action]) is None  # type: ignore[list-item]
-    assert batch.transact_write(client, [action]) is None  # type: ignore[list-item]
-    assert len(tokens) == 4
-    assert tokens[0] == tokens[1]  # botocore's retry of one call: the same token
-    assert tokens[2] == tokens[3]
-    assert tokens[0] != tokens[2]  # another call: another token
-
-
-class _Raw:
-    """The raw body botocore reads from a response."""
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **_: object) -> Iterator[bytes]:
-        yield self._body

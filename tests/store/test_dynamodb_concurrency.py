@@ -8,11 +8,8 @@ fails these tests every time; only conditions inside one request pass them.
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import TypeVar
 
 import pytest
 
@@ -21,10 +18,10 @@ from carbontrack.settings import Settings
 from carbontrack.store.dynamodb import DynamoStore
 from carbontrack.store.dynamodb.tables import create_tables
 from tests.backends import AWS_REGION, FAKE_AWS_ENV
+from tests.concurrency import all_at_once
 from tests.live import serialized_moto_server
 from tests.store.factories import T0, make_user
 
-T = TypeVar("T")
 THREADS = 8
 
 
@@ -56,18 +53,6 @@ def store(
     opened.close()
 
 
-def _all_at_once(work: Callable[[int], T]) -> list[T]:
-    """Run `work(0..THREADS-1)` on THREADS threads released together."""
-    start = threading.Barrier(THREADS, timeout=30)
-
-    def run(n: int) -> T:
-        start.wait()
-        return work(n)
-
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        return list(pool.map(run, range(THREADS)))
-
-
 def _outcome(action: Callable[[], object]) -> str:
     try:
         action()
@@ -85,7 +70,7 @@ def test_requests_go_to_the_endpoint(store: DynamoStore) -> None:
 def test_one_email_registers_once(store: DynamoStore, round_: int) -> None:
     email = f"race{round_}@example.com"
     users = [make_user(email=email.upper() if n % 2 else email) for n in range(THREADS)]
-    outcomes = _all_at_once(lambda n: _outcome(lambda: store.users.add(users[n])))
+    outcomes = all_at_once(THREADS, lambda n: _outcome(lambda: store.users.add(users[n])))
     assert sorted(outcomes) == ["ok"] + ["taken:email"] * (THREADS - 1)
     [winner] = [user for user, outcome in zip(users, outcomes, strict=True) if outcome == "ok"]
     assert list(store.users.scan_all()) == [winner]
@@ -105,7 +90,7 @@ def test_of_password_changes_from_one_version_one_commits(store: DynamoStore) ->
             return "conflict"
         return f"$argon2id${n}"
 
-    outcomes = _all_at_once(change)
+    outcomes = all_at_once(THREADS, change)
     [winner] = [outcome for outcome in outcomes if outcome != "conflict"]
     stored = replace(user, password_hash=winner, token_version=1)
     assert store.users.get(user.user_id) == stored
@@ -125,7 +110,7 @@ def test_profile_changes_racing_a_password_change_leave_it_standing(store: Dynam
         else:
             store.users.update_profile(user.user_id, **fields[n % len(fields)])
 
-    _all_at_once(work)
+    all_at_once(THREADS, work)
     expected = replace(
         user,
         name="Racer",
@@ -141,6 +126,6 @@ def test_profile_changes_racing_a_password_change_leave_it_standing(store: Dynam
 def test_concurrent_attempts_are_each_counted_once(store: DynamoStore) -> None:
     key = "target@example.com"
     throttle = store.login_throttle
-    counted = _all_at_once(lambda _: throttle.record_attempt(key, now=T0, window_s=300))
+    counted = all_at_once(THREADS, lambda _: throttle.record_attempt(key, now=T0, window_s=300))
     assert sorted(count for count, _ in counted) == list(range(1, THREADS + 1))
     assert throttle.attempts(key, now=T0)[0] == THREADS

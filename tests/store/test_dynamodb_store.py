@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -9,8 +10,10 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import boto3
 import pytest
-from botocore.exceptions import ClientError
+from botocore.awsrequest import AWSPreparedRequest
+from botocore.exceptions import ClientError, ReadTimeoutError
 
 from carbontrack.domain.errors import AlreadyExists, InvalidInput, NotFound
 from carbontrack.domain.models import Entry
@@ -296,3 +299,45 @@ def _sort_keys(store: DynamoStore, user_id: str) -> list[str]:
     )
     assert "LastEvaluatedKey" not in response
     return [str(item["timestamp"]["S"]) for item in response["Items"]]
+
+
+def _commit_then_lose_the_answer(store: DynamoStore) -> list[str]:
+    """The next TransactWriteItems commits, but its answer is lost: botocore sends it again.
+
+    moto ignores `ClientRequestToken`, so the repeat fails its own conditions there, as it
+    would on DynamoDB after the token's 10-minute window: what the store does with that.
+    """
+    committer = boto3.client("dynamodb", region_name=AWS_REGION)
+    sent: list[str] = []
+
+    def lose_first_answer(request: AWSPreparedRequest, **_: object) -> None:
+        sent.append(request.url)
+        if len(sent) == 1:
+            committer.transact_write_items(**json.loads(request.body or b"{}"))
+            raise ReadTimeoutError(endpoint_url=request.url)
+
+    store.client.meta.events.register("before-send.dynamodb.TransactWriteItems", lose_first_answer)
+    return sent
+
+
+def test_an_entry_whose_commit_answer_was_lost_is_not_a_conflict(dynamo: DynamoStore) -> None:
+    user = make_user()
+    dynamo.users.add(user)
+    entry = make_entry(user_id=user.user_id)
+    sent = _commit_then_lose_the_answer(dynamo)
+    dynamo.entries.add(entry)  # the repeat fails its conditions: the stored entry is this one
+    assert len(sent) == 2
+    assert dynamo.entries.get(user.user_id, entry.entry_id) == entry
+    assert dynamo.rollups.entry_count(user.user_id) == 1  # counted once
+    with pytest.raises(AlreadyExists):  # another entry with that id is still refused
+        dynamo.entries.add(replace(entry, note="another", timestamp=T0 - timedelta(hours=1)))
+
+
+def test_a_user_whose_commit_answer_was_lost_is_not_a_taken_email(dynamo: DynamoStore) -> None:
+    user = make_user()
+    sent = _commit_then_lose_the_answer(dynamo)
+    dynamo.users.add(user)
+    assert len(sent) == 2
+    assert dynamo.users.get_by_email(user.email) == user
+    with pytest.raises(AlreadyExists):
+        dynamo.users.add(make_user(email=user.email))

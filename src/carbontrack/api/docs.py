@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
-from carbontrack.api.headers import inline_hashes
+from carbontrack.api.headers import inline_hashes, page_policy
 
 router = APIRouter(include_in_schema=False)
 DOCS_PATH = "/docs"
@@ -38,15 +38,9 @@ async def swagger_ui(request: Request) -> HTMLResponse:
 
 def content_security_policy(page: str) -> str:
     """This origin for everything, and the page's own inline script by its hash."""
-    return "; ".join(
-        (
-            "default-src 'none'",
-            f"script-src 'self' {inline_hashes(page, 'script')}",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            "connect-src 'self'",
-            "base-uri 'none'",
-            "form-action 'none'",
-            "frame-ancestors 'none'",
-        )
+    return page_policy(
+        f"script-src 'self' {inline_hashes(page, 'script')}",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
     )

@@ -2,11 +2,11 @@
 
 Each response gets `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`,
 `Referrer-Policy: no-referrer` and a Content-Security-Policy, unless it set its own: pages
-send the policy they need (templating.py, map_page.py, docs.py, pages.py); everything else
-(JSON, CSV, static files, errors) gets `API_POLICY`, which allows nothing at all. An exception
-no handler caught becomes a JSON 500 with these headers and `Connection: close` (the server
-then drops the connection, so the client is told so), and is raised again for the server to
-log, as Starlette does.
+send the policy they need, built by `page_policy` (templating.py, map_page.py, docs.py,
+pages.py); everything else (JSON, CSV, static files, errors) gets `API_POLICY`, which allows
+nothing at all. An exception no handler caught becomes a JSON 500 with these headers and
+`Connection: close` (the server then drops the connection, so the client is told so), and is
+raised again for the server to log, as Starlette does.
 """
 
 from __future__ import annotations
@@ -34,6 +34,19 @@ def inline_hashes(html: str, tag: str) -> str:
     return " ".join(
         f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
         for body in _INLINE[tag].findall(html)
+    )
+
+
+def page_policy(*sources: str, form_action: str = "'none'") -> str:
+    """A page's CSP: nothing but `sources` (directives), forms to `form_action`, never framed."""
+    return "; ".join(
+        (
+            "default-src 'none'",
+            *sources,
+            f"form-action {form_action}",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        )
     )
 
 

@@ -17,6 +17,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from carbontrack.api.deps import SettingsDep
+from carbontrack.api.headers import page_policy
 from carbontrack.datasets.manifest import NE_COUNTRIES_FILE, read_verified
 
 router = APIRouter(include_in_schema=False)
@@ -54,17 +55,8 @@ def countries() -> Response:
 def content_security_policy(tile_url: str | None) -> str:
     """Only this origin for everything; images also from the tile server, when one is set."""
     images = "'self'" if tile_url is None else f"'self' {_tile_origin(tile_url)}"
-    return "; ".join(
-        (
-            "default-src 'none'",
-            "script-src 'self'",
-            "style-src 'self'",
-            f"img-src {images}",
-            "connect-src 'self'",
-            "base-uri 'none'",
-            "form-action 'none'",
-            "frame-ancestors 'none'",
-        )
+    return page_policy(
+        "script-src 'self'", "style-src 'self'", f"img-src {images}", "connect-src 'self'"
     )
 
 

@@ -8,7 +8,7 @@ from importlib.resources import files
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from carbontrack.api.headers import inline_hashes
+from carbontrack.api.headers import inline_hashes, page_policy
 from carbontrack.web import map_page
 
 router = APIRouter(include_in_schema=False)
@@ -33,12 +33,4 @@ def _first_screen_html() -> str:
 @cache
 def _first_screen_policy(page: str) -> str:
     """Nothing but links and the page's one inline `<style>`, allowed by its hash."""
-    return "; ".join(
-        (
-            "default-src 'none'",
-            f"style-src {inline_hashes(page, 'style')}",
-            "base-uri 'none'",
-            "form-action 'none'",
-            "frame-ancestors 'none'",
-        )
-    )
+    return page_policy(f"style-src {inline_hashes(page, 'style')}")

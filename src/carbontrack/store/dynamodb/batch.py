@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
@@ -124,22 +123,13 @@ def transact_write(
 
     A cancellation caused only by a concurrent transaction on the same items is retried
     (the retry then sees the other transaction's outcome in its conditions).
-
-    Each attempt carries its own `ClientRequestToken`, which botocore resends unchanged when
-    it retries a call whose answer was lost (a read timeout, a reset connection): DynamoDB
-    then answers the repeat of a committed transaction with success instead of failing the
-    repeat's own `attribute_not_exists` conditions (a spurious 409 for a write that was made).
     """
     codes: list[str] | None = None
     for attempt in range(max_attempts):
         if attempt:
             sleep(backoff_s(attempt))
         try:
-            client.transact_write_items(
-                TransactItems=actions,
-                ReturnConsumedCapacity="TOTAL",
-                ClientRequestToken=str(uuid.uuid4()),
-            )
+            client.transact_write_items(TransactItems=actions, ReturnConsumedCapacity="TOTAL")
             return None
         except ClientError as exc:
             codes = cancellation_codes(exc)

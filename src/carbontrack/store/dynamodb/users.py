@@ -85,8 +85,8 @@ class DynamoUsers:
             self._put(codec.email_item(user), _NEW),
         ]
         codes = transact_write(self._client, actions)
-        if codes is None:
-            return
+        if codes is None or (CONDITION_FAILED in codes and self.get(user.user_id) == user):
+            return  # a repeat of this very registration, whose answer was lost (see entries.add)
         if codes[0] == CONDITION_FAILED:
             raise AlreadyExists("user already exists", field="user_id")
         if codes[1] == CONDITION_FAILED:

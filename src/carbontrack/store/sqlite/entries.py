@@ -19,6 +19,7 @@ from carbontrack.store.cursor import decode_cursor, encode_cursor
 from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
 from carbontrack.store.sqlite.connection import Database
 from carbontrack.store.sqlite.rollups import Contribution, apply
+from carbontrack.store.sqlite.updates import versioned_update
 
 BACKEND = "sqlite"
 MAX_LIMIT = 500
@@ -136,17 +137,14 @@ class SqliteEntries:
         contribution read in the same transaction). `Conflict`, `NotFound`.
         """
         new = replace(changed, version=read.version + 1, created_at=read.created_at)
-        columns = [
-            (column, value)
-            for column, old, value in zip(_COLUMNS, _row(read), _row(new), strict=True)
-            if column in _MUTABLE and old != value
-        ]
-        # The column names come from _COLUMNS, never from input.
-        assignments = ", ".join(f"{column} = ?" for column, _ in columns)
-        statement = (
-            f"UPDATE entries SET {assignments} WHERE user_id = ? AND entry_id = ? AND version = ?"  # noqa: S608
+        statement, values = versioned_update(
+            "entries",
+            _COLUMNS,
+            mutable=_MUTABLE,
+            read=_row(read),
+            new=_row(new),
+            keys=("user_id", "entry_id"),
         )
-        values = [value for _, value in columns]
         try:
             with self._db.write() as conn:
                 old = conn.execute(_CONTRIBUTION, (read.user_id, read.entry_id)).fetchone()

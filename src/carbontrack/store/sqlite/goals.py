@@ -16,6 +16,7 @@ from carbontrack.domain.errors import Conflict, NotFound
 from carbontrack.domain.models import Goal
 from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
 from carbontrack.store.sqlite.connection import Database
+from carbontrack.store.sqlite.updates import versioned_update
 
 _NAMES = (
     "owner_id",
@@ -81,19 +82,17 @@ class SqliteGoals:
     def update(self, read: Goal, changed: Goal) -> Goal:
         """Set the columns that differ from `read`, if the row is still at `read.version`."""
         new = replace(changed, version=read.version + 1)
-        columns = [
-            (column, value)
-            for column, old, value in zip(_NAMES, _row(read), _row(new), strict=True)
-            if column in _MUTABLE and old != value
-        ]
-        # The column names come from _NAMES, never from input.
-        assignments = ", ".join(f"{column} = ?" for column, _ in columns)
-        statement = (
-            f"UPDATE goals SET {assignments} WHERE owner_id = ? AND goal_id = ? AND version = ?"  # noqa: S608
+        statement, values = versioned_update(
+            "goals",
+            _NAMES,
+            mutable=_MUTABLE,
+            read=_row(read),
+            new=_row(new),
+            keys=("owner_id", "goal_id"),
         )
         keys = (read.owner_id, read.goal_id, read.version)
         with self._db.write() as conn:
-            if conn.execute(statement, (*(value for _, value in columns), *keys)).rowcount:
+            if conn.execute(statement, (*values, *keys)).rowcount:
                 return new
             exists = conn.execute(_GET, keys[:2]).fetchone() is not None
         if exists:

@@ -239,7 +239,12 @@ _V4_VERSIONS: tuple[str, ...] = (
     "ALTER TABLE entries ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE goals ADD COLUMN version INTEGER NOT NULL DEFAULT 0",
 )
-_V4 = _V4_VERSIONS
+# Attempt counters are keyed by client address too (issue 12): each count sweeps a bounded
+# number of ended windows through this index, as DynamoDB's TTL does for its table.
+_V4_THROTTLE_SWEEP: tuple[str, ...] = (
+    "CREATE INDEX login_failures_by_window_end ON login_failures (window_end)",
+)
+_V4 = (*_V4_VERSIONS, *_V4_THROTTLE_SWEEP)
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)

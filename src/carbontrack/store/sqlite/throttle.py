@@ -17,6 +17,14 @@ _RECORD = """
         window_end = CASE WHEN window_end > :now THEN window_end ELSE excluded.window_end END
     RETURNING count, window_end
 """
+# Ended windows, a few at a time through the window_end index: the table holds one row per
+# key (client addresses included), so without a sweep it would grow with every address seen.
+_SWEEP = """
+    DELETE FROM login_failures WHERE key IN (
+        SELECT key FROM login_failures WHERE window_end <= :now LIMIT :rows
+    )
+"""
+SWEEP_ROWS = 8  # more than one count starts, so the ended rows cannot pile up
 _WITHDRAW = """
     UPDATE login_failures SET count = count - 1
     WHERE key = :key AND window_end = :window_end AND count > 0
@@ -53,6 +61,7 @@ class SqliteLoginThrottle:
         # count, so a check of that count cannot be raced.
         with self._db.write() as conn:
             count, window_end = conn.execute(_RECORD, params).fetchone()
+            conn.execute(_SWEEP, {"now": params["now"], "rows": SWEEP_ROWS})
         return int(count), py_time(window_end)
 
     def withdraw_attempt(self, key: str, *, window_end: datetime) -> None:
