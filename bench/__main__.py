@@ -14,6 +14,7 @@ from bench import (
     explorer,
     explorer_index,
     pages,
+    queries,
     soak,
     stats,
 )
@@ -30,6 +31,7 @@ BENCHMARKS = (
     "pages",
     "coldstart",
     "soak",
+    "queries",
 )
 
 
@@ -138,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         passed &= pages.run(rounds=args.page_rounds, budget_s=args.page_budget)
     if "coldstart" in names:
         passed &= coldstart.run(repeats=args.coldstart_repeats)
+    if "queries" in names:
+        passed &= queries.run()
     if "soak" in names:
         stores = soak.STORES if args.store == "both" else (args.store,)
         passed &= soak.run(seconds=args.seconds, clients=args.clients, stores=stores)

@@ -8,6 +8,8 @@ heavy user's p50 must be at most 2x the light user's. DynamoDB: the same request
 in-process counts its calls (at most 2), with a smaller history, seeded as a restore does
 (`put_many`, then `rollups.rebuild`): moto deep-copies every table on each TransactWriteItems,
 so seeding through `add_many` grows quadratically in time and memory (2,000 entries: 4 min, 6 GB).
+Every `PERIOD_EVERY`-th seeded entry is a bill over the `PERIOD_DAYS` days up to its day
+(issue 13), so the month totals read hold spread shares as well as single days.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ PASSWORD = "bench-password-1"
 SECRET = "bench-secret-that-is-long-enough-for-hs256-0123456789"
 REQUEST = "/api/stats?period=month"
 CATEGORIES = ("transport", "electricity", "heating", "flights")
+PERIOD_EVERY = 20  # one entry in 20 is a bill over a period (issue 13)
+PERIOD_DAYS = 90  # a quarter
 FACTOR = FactorUsed(
     factor_id="defra:ghg-cf-2020:passenger-vehicles.cars-by-size.average-car.petrol",
     dataset="defra-ghg-cf-2020",
@@ -74,10 +78,17 @@ def run(
     *, heavy: int, light: int, others: int, other_users: int, calls: int, dynamo_heavy: int
 ) -> bool:
     """Seed, measure and print; True if both targets were met."""
+    load = os.getloadavg()[0]  # the machine is shared: say how busy it was
     print(f"\n## GET /api/stats against history ({machine()})")
+    print(
+        f"1-min load average {load:.1f} at start; 1 entry in {PERIOD_EVERY} is a bill over "
+        f"{PERIOD_DAYS} days"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         passed = _sqlite(Path(tmp), heavy, light, others, other_users, calls)
-    return _dynamodb(dynamo_heavy, light) and passed
+    passed = _dynamodb(dynamo_heavy, light) and passed
+    print(f"1-min load average {os.getloadavg()[0]:.1f} at end")
+    return passed
 
 
 # -- SQLite ------------------------------------------------------------------------------
@@ -187,17 +198,22 @@ def _seed(store: Store, user: User, count: int, *, years: float = YEARS) -> None
 
 
 def _history(user: User, count: int, years: float) -> Iterator[Entry]:
-    """`count` entries spread evenly over the last `years`, the newest an hour ago."""
+    """`count` entries spread evenly over the last `years`, the newest an hour ago.
+
+    Every `PERIOD_EVERY`-th is a bill over the `PERIOD_DAYS` days that end on its day.
+    """
     now = datetime.now(UTC).replace(microsecond=0)
     span = timedelta(days=365.25 * years)
     step = span / max(count, 1)
     for n in range(count):
         timestamp = now - timedelta(hours=1) - step * n
+        day = periods.local_day(timestamp, user.time_zone)
+        billed = n % PERIOD_EVERY == PERIOD_EVERY - 1
         yield Entry(
             entry_id=str(uuid.uuid4()),
             user_id=user.user_id,
             timestamp=timestamp,
-            day=periods.local_day(timestamp, user.time_zone),
+            day=day,
             category=CATEGORIES[n % len(CATEGORIES)],
             activity="bench",
             quantity=10.0,
@@ -206,6 +222,8 @@ def _history(user: User, count: int, years: float) -> Iterator[Entry]:
             factor=FACTOR,
             created_at=now,
             updated_at=now,
+            period_start=day - timedelta(days=PERIOD_DAYS - 1) if billed else None,
+            period_end=day if billed else None,
         )
 
 

@@ -15,7 +15,9 @@ def test_register_returns_the_public_user(client: TestClient) -> None:
     )
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"userId", "email", "name", "createdAt", "country", "timeZone"}
+    public = {"userId", "email", "name", "createdAt", "country", "timeZone", "distanceUnit"}
+    assert set(body) == public
+    assert body["distanceUnit"] == "km"
     assert body["email"] == "ada@example.org"
     assert body["name"] == "Ada"
     assert "password" not in response.text

@@ -221,7 +221,7 @@ IMPOSSIBLE: list[dict[str, Any]] = [
     {"kind": "reduction", "period": "month", "targetReductionPercent": -20},
     {"kind": "reduction", "period": "month", "targetReductionPercent": 120},
     {"kind": "reduction", "period": "month", "targetCo2eKg": 100},
-    {**BUDGET, "category": "food"},
+    {**BUDGET, "category": "diet"},
     {**BUDGET, "startDate": "2000-01-01"},
     {**BUDGET, "startDate": "2100-01-01"},
     {**BUDGET, "startDate": "2026-02-30"},

@@ -153,11 +153,14 @@ def search_activities(page: Page, query: str, activity: str) -> tuple[Locator, l
 
     def for_query(response: Response) -> bool:
         url = urlsplit(response.url)
-        return url.path == "/api/factors" and parse_qs(url.query).get("q") == [query]
+        return url.path == "/api/activities" and parse_qs(url.query).get("q") == [query]
 
     with page.expect_response(for_query) as found:
         box.press_sequentially(query)
-    names = [item["activity"] for item in found.value.json()["items"]]
+    body = found.value.json()
+    # The options: everyday activities (a flight too), then raw factors (log.js).
+    activities = [item["name"] for item in body["items"]]
+    names = activities + [factor["activity"] for factor in body["factors"]]
     assert activity in names, names
     listbox = page.get_by_role("listbox", name="Matching activities")
     expect(listbox).to_be_visible()

@@ -72,21 +72,38 @@ def test_log_by_keyboard_with_a_live_preview_then_edit_and_delete(
     unit = page.get_by_label("Unit")
     expect(unit.locator("option")).to_have_text(["km", "miles", "metres"])
     page.get_by_label("Quantity").press_sequentially("12")
-    expect(page.locator("#preview")).to_have_text("About 2.09 kg CO2e")  # 12 km
+    expect(page.locator("#preview")).to_have_text(
+        "About 2.09 kg CO2e (≈ 12 km in an average petrol car)"
+    )  # 12 km
     unit.select_option("mile")
-    expect(page.locator("#preview")).to_have_text("About 3.37 kg CO2e")  # 12 miles, converted
+    expect(page.locator("#preview")).to_have_text(
+        "About 3.37 kg CO2e (≈ 19 km in an average petrol car)"
+    )  # 12 miles, converted: 19.31 km
     page.get_by_label("Note (optional)").fill("to the station")
     assert_no_serious_violations(page)
     save_screenshot(page, "log-form-desktop")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("/log")
     expect(page.locator(".flash")).to_have_text(
-        "Saved: Average car, petrol, per vehicle km, 12 mile: 3.37 kg CO2e."
+        "Saved: Average car, petrol, per vehicle km, 12 mile: 3.37 kg CO2e"
+        " (≈ 19 km in an average petrol car)."
     )
     assert any("/estimate?" in url for url in guard.requests)
 
-    log_by_keyboard(page, "uk grid electricity", GRID, "250", "About 58.29 kg CO2e")
-    log_by_keyboard(page, "short haul economy", FLIGHT, "900", "About 138 kg CO2e")
+    log_by_keyboard(
+        page,
+        "uk grid electricity",
+        GRID,
+        "250",
+        "About 58.29 kg CO2e (≈ 330 km in an average petrol car)",
+    )
+    log_by_keyboard(
+        page,
+        "short haul economy",
+        FLIGHT,
+        "900",
+        "About 138 kg CO2e (≈ 790 km in an average petrol car)",
+    )
     recent = page.get_by_role("list", name="Recent")
     expect(recent.get_by_role("link")).to_have_count(3)
 
@@ -130,7 +147,9 @@ def test_log_by_keyboard_with_a_live_preview_then_edit_and_delete(
     # A shortcut fills in the activity, amount and unit as last logged; the preview follows.
     recent.get_by_role("link", name=re.compile(f"^{re.escape(CAR)}")).click()
     expect(page.get_by_label("Quantity")).to_have_value("20")
-    expect(page.locator("#preview")).to_have_text("About 5.61 kg CO2e")
+    expect(page.locator("#preview")).to_have_text(
+        "About 5.61 kg CO2e (≈ 32 km in an average petrol car)"
+    )
     assert_usable_on_a_phone(page)
     save_screenshot(page, "log-form-phone")
 

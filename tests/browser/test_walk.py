@@ -35,7 +35,8 @@ CAR = "Average car, petrol, per vehicle km"
 GRID = "UK grid electricity (at generation, excl. T&D losses), per kWh"
 FLIGHT = "Flight, short-haul, to/from UK, economy class, with radiative forcing, per passenger km"
 GOAL_KG = 500.0
-PREVIEW = re.compile(r"^About ([\d,.]+) kg CO2e$")
+# The footprint, then the km an average petrol car drives for it (domain/equivalents.py).
+PREVIEW = re.compile(r"^About ([\d,.]+) kg CO2e(?: \(≈ [\d,.]+ km in an average petrol car\))?$")
 CSV = (
     "timestamp,quantity,unit,factorId,note\n"
     "2026-01-05T08:00:00Z,10,km,defra:ghg-cf-2020:passenger-vehicles.cars-by-size.average-car"
@@ -106,7 +107,7 @@ def save(page: Page, activity: str, preview_kg: str, *, keyboard: bool) -> None:
     page.wait_for_url("/log")
     flash = page.locator(".flash")
     expect(flash).to_contain_text(f"Saved: {activity}")
-    expect(flash).to_contain_text(f": {preview_kg} kg CO2e.")
+    expect(flash).to_contain_text(f": {preview_kg} kg CO2e")
 
 
 def history_rows(page: Page, count: int) -> dict[str, tuple[str, str]]:

@@ -47,8 +47,11 @@ SCRIPT = textwrap.dedent(
         auth = helpers.sign_in(invoke, "package@example.org")
         entry = {"factorId": "defra:ghg-cf-2020:passenger-vehicles.cars-by-size.average-car.petrol",
                  "quantity": 12, "unit": "miles"}
+        flight = {"route": {"from": "LHR", "to": "CDG", "return": True}}  # airportsdata
         requests = [
             events.rest_event("POST", "/api/entries", json_body=entry, headers=auth),
+            events.rest_event("POST", "/api/entries", json_body=flight, headers=auth),
+            events.rest_event("GET", "/api/airports", query={"q": ["paris"]}),
             events.rest_event("GET", "/api/entries", headers=auth),
             events.rest_event("PATCH", "/api/profile", json_body={"country": "DE"}, headers=auth),
             events.rest_event("GET", "/api/stats", headers=auth),
@@ -66,7 +69,7 @@ SCRIPT = textwrap.dedent(
     """
 )
 EXPECTED = {
-    "api": [201, 200, 200, 200],
+    "api": [201, 201, 200, 200, 200, 200],
     "web": [200, 200, 200],
     "explorer": [200, 200],
 }
@@ -128,6 +131,7 @@ def test_the_api_and_web_package_leaves_the_explorer_libraries_out() -> None:
         kept
     )
     assert {"fastapi", "mangum", "aws-lambda-powertools", "pydantic-settings", "pint"} <= kept
+    assert {"airportsdata", "geographiclib"} <= kept  # flights by route (the API)
     explorer = kept_distributions(PACKAGES["explorer"])
     assert {"numpy", "scipy", "shapely", "google-genai"} <= explorer
     assert "boto3" not in explorer

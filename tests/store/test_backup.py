@@ -351,3 +351,55 @@ def test_a_record_from_before_versions_reads_as_version_0(kind: str) -> None:
     assert line["data"].pop("version") == 7
     _, decoded = backup.decode_record(json.dumps(line).encode(), number=1)
     assert decoded == replace(record, version=0)
+
+
+def test_period_entries_survive_a_backup_and_old_backups_have_none(
+    store_factory: StoreFactory, tmp_path: Path
+) -> None:
+    source = store_factory(tmp_path / "source")
+    target = store_factory(tmp_path / "target")
+    try:
+        user = make_user()
+        source.users.add(user)
+        # 62 kg over March and April 2026 (61 days), logged on 1 March.
+        bill = make_entry(
+            user_id=user.user_id,
+            timestamp=T0,  # the factory's default moves a minute per entry made in the process
+            co2e_kg=61.0,
+            period_start=date(2026, 3, 1),
+            period_end=date(2026, 4, 30),
+        )
+        source.entries.add(bill)
+        backup.export(store=source, path=tmp_path / "b")
+        backup.restore(store=target, path=tmp_path / "b")
+        assert target.entries.get(user.user_id, bill.entry_id) == bill
+        months = ["2026-03", "2026-04"]
+        restored = target.rollups.month_totals(user.user_id, months)
+        assert [len(month.co2e_kg_by_day) for month in restored] == [31, 30]
+        # 61 kg over 61 days: 1 kg on each of them.
+        assert restored[1].co2e_kg_by_day[30] == {"transport": pytest.approx(1.0)}
+        assert restored[0].entries_by_day == {1: 1}
+    finally:
+        source.close()
+        target.close()
+
+
+def test_a_version_3_backup_restores_entries_without_a_period(store: Store, tmp_path: Path) -> None:
+    user = make_user()
+    store.users.add(user)
+    entry = make_entry(user_id=user.user_id)
+    store.entries.add(entry)
+    path = tmp_path / "b"
+    backup.export(store=store, path=path)
+    lines = (path / "records.jsonl").read_bytes()
+    old = lines.replace(b',"period_start":null,"period_end":null', b"")
+    assert old != lines
+    (path / "records.jsonl").write_bytes(old)
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["schemaVersion"] = 3
+    manifest["sha256"] = hashlib.sha256(old).hexdigest()
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    store.users.delete(user.user_id)
+    backup.restore(store=store, path=path)
+    assert store.entries.get(user.user_id, entry.entry_id) == entry
+    assert store.rollups.entry_count(user.user_id) == 1

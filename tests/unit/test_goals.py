@@ -276,7 +276,7 @@ def test_float_noise_does_not_break_a_target_met_exactly() -> None:
         ({"kind": "savings"}, "kind"),
         ({"period": "day"}, "period"),
         ({"period": ""}, "period"),
-        ({"category": "food"}, "category"),
+        ({"category": "diet"}, "category"),
         ({"team_scope": "everyone"}, "scope"),
         ({"target_co2e_kg": 0.0}, "targetCo2eKg"),
         ({"target_co2e_kg": -5.0}, "targetCo2eKg"),

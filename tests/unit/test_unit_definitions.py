@@ -10,6 +10,7 @@ Sources, cited per unit below:
   EIA    U.S. Energy Information Administration glossary: Ccf = 100 cubic feet,
          Mcf = 1,000 cubic feet (natural gas volumes)
   DEFRA  UK Government GHG Conversion Factors: hotel stay, per room per night
+  A meal is a count of plates of one of CarbonTrack's stated recipes (food_meals.csv).
 Exact values are asserted to 1e-12 relative (float rounding only); a value a source
 publishes rounded is asserted to that rounding.
 """
@@ -88,6 +89,7 @@ PUBLISHED: tuple[Published, ...] = (
     Published(("hundred_cubic_feet", "ccf"), "m3", 100 * CUBIC_FOOT_M3, "EIA Ccf"),
     Published(("thousand_cubic_feet", "Mcf"), "m3", 1000 * CUBIC_FOOT_M3, "EIA Mcf"),
     Published(("room_night", "night", "room_per_night"), "room_night", 1.0, "DEFRA hotel stay"),
+    Published(("meal", "meals"), "meal", 1.0, "one plate of a recipe in food_meals.csv"),
     Published(("tonne_km", "tkm", "t_km", "tonne_kilometre"), "tonne_km", 1.0, "1 t x 1 km"),
     # Freight has no SI unit here: 1 short ton x 1 mile in tonne-km, from the exact values.
     Published(

@@ -19,6 +19,7 @@ SPELLINGS: dict[str, list[str]] = {
     "mass": ["kg", "g", "t", "tonne", "tonnes", "metric_ton", "short_ton", "short ton", "lb"],
     "room_night": ["room_night", "room nights", "night", "nights", "Room per night"],
     "freight": ["tonne_km", "tkm", "tonne.km", "tonne*km", "short_ton_mile"],
+    "meal": ["meal", "meals", "Meal"],
 }
 # More volume spellings (kept apart to stay within the line length).
 SPELLINGS["volume"] += ["m^3", "cubic metre", "scf", "ccf", "Mcf", "ft3", "US gallon"]
@@ -55,6 +56,7 @@ quantities = st.floats(min_value=1e-6, max_value=1e12)
         ("short_ton", "mass", "short_ton"),
         ("room_night", "room_night", "room_night"),
         ("night", "room_night", "room_night"),
+        ("meals", "meal", "meal"),
         ("tonne.km", "freight", "tonne_km"),
     ],
 )

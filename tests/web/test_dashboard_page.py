@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -83,7 +83,8 @@ def test_totals_and_categories_match_the_api(client: TestClient) -> None:
 def test_the_change_from_last_month_matches_the_api_trend(client: TestClient) -> None:
     sign_up(client, time_zone="UTC")
     today = datetime.now(UTC).date()
-    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=10)
+    # The 1st: among the same days of last month as the days of this month so far.
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     log(client, demo.SHORT_HAUL, 900.0, "km", timestamp=f"{last_month}T12:00:00Z")
 
     quiet = client.get("/").text  # entries, but none this month
@@ -98,10 +99,19 @@ def test_the_change_from_last_month_matches_the_api_trend(client: TestClient) ->
     api = client.get("/api/stats", params={"period": "month"}).json()
     change = api["trend"]["changeKg"]
     assert change < 0
+    previous_end = date.fromisoformat(api["previous"]["to"])
+    same_days = (
+        last_month.strftime("%B")
+        + " 1"
+        + (f"\u2013{previous_end.day}" if previous_end.day > 1 else "")
+    )
     expected = (
         f"Down {kg(abs(change))} kg ({abs(api['trend']['changePercent']):,.1f} %) "
-        f"from last month\u2019s {kg(api['previous']['totalCo2eKg'])} kg"
+        f"from {kg(api['previous']['totalCo2eKg'])} kg on the same days of last month ({same_days})"
     )
+    # Only as many days of last month as have passed of this one (all of a shorter month).
+    first = today.replace(day=1)
+    assert previous_end == min(last_month + (today - first), first - timedelta(days=1))
     assert expected in " ".join(page.split())
 
 

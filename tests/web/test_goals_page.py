@@ -90,7 +90,7 @@ def test_bad_input_shows_each_error_next_to_its_field_keeps_it_and_saves_nothing
     typed = {
         "kind": "budget",
         "period": "day",
-        "category": "food",
+        "category": "diet",
         "targetCo2eKg": "-5",
         "startDate": "soon",
     }

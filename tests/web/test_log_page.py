@@ -77,7 +77,11 @@ def test_the_saved_message_gives_the_footprint(client: TestClient) -> None:
     sign_up(client)
     log_form(client, note="to the station")
     (message,) = flashes(client.get("/log").text)
-    assert message == "Saved: Average car, petrol, per vehicle km, 12 mile: 3.37 kg CO2e."
+    # 12 miles = 19.31 km of the very car the equivalent uses, so it says about 19 km.
+    assert message == (
+        "Saved: Average car, petrol, per vehicle km, 12 mile: 3.37 kg CO2e "
+        "(≈ 19 km in an average petrol car)."
+    )
     assert my_entries(client)[0]["note"] == "to the station"
 
 
@@ -140,11 +144,40 @@ def test_search_without_javascript_lists_links_that_choose_the_factor(
 ) -> None:
     sign_up(client)
     page = client.get("/log", params={"q": "petrol car"}).text
-    assert '<h3 id="results-heading">13 activities match “petrol car”</h3>' in page
+    # Everyday activities first, each link choosing its factor and the unit people use ...
+    assert "activities match “petrol car”</h3>" in page
+    medium = "defra:ghg-cf-2020:passenger-vehicles.cars-by-size.medium-car.petrol"
+    activity = "/log?factor=" + medium.replace(":", "%3A") + "&amp;unit=km"
+    assert f'<a href="{activity}">Car: petrol, medium</a>' in page
+    assert page.index("Car: petrol, medium") < page.index('id="results-heading"')
+    # ... then the raw factors, still there for experts.
+    assert '<h3 id="results-heading">13 factors match “petrol car”</h3>' in page
     choose = "/log?factor=" + PETROL_CAR.replace(":", "%3A")
     assert f'<a href="{choose}">Average car, petrol, per vehicle km</a>' in page
+
+
+def test_a_search_that_finds_nothing_says_so_and_offers_the_categories(
+    client: TestClient,
+) -> None:
+    sign_up(client)
     nothing = client.get("/log", params={"q": "zeppelin"}).text
-    assert "0 activities match" in nothing
+    assert '<p id="no-match" class="no-match">Nothing matches “zeppelin”.' in nothing
+    assert '<a href="/log?category=food">Food</a>' in nothing
+    found = client.get("/log", params={"q": "trian"}).text
+    assert '<p id="no-match" class="no-match" hidden>' in found
+    assert ">Train (national rail)</a>" in found
+
+
+def test_a_category_tile_lists_its_activities(client: TestClient) -> None:
+    sign_up(client)
+    page = client.get("/log", params={"category": "heating"}).text
+    assert '<a href="/log?category=heating" aria-current="page">Heating</a>' in page
+    assert "activities in heating</h3>" in page
+    assert ">Gas heating</a>" in page
+    assert ">Train (national rail)</a>" not in page
+    # A flight is logged by route: its link opens the flight form, not a factor.
+    flights = client.get("/log", params={"category": "flights"}).text
+    assert '<a href="/log?activity=flight">Flight</a>' in flights
 
 
 def test_a_chosen_factor_shows_its_source_and_only_units_of_its_dimension(
@@ -179,7 +212,9 @@ def test_the_preview_button_shows_the_footprint_without_saving(client: TestClien
     sign_up(client)
     response = log_form(client, intent="preview", note="kept")
     assert response.status_code == 200
-    assert re.search(r'<output id="preview"[^>]*>About 3.37 kg CO2e</output>', response.text)
+    shown = r"About 3.37 kg CO2e \(≈ 19 km in an average petrol car\)"
+    found = rf'<output id="preview"[^>]*>{shown}</output>'
+    assert re.search(found, response.text)
     assert value_of(response.text, "f-quantity") == "12"
     assert ">kept</textarea>" in response.text
     assert my_entries(client) == []

@@ -66,9 +66,12 @@ def _include_api(app: FastAPI) -> None:
     """The JSON API: accounts, factors, entries, goals, teams, achievements, stats."""
     from carbontrack.api.routes import (
         achievements,
+        activities,
+        airports,
         auth,
         entries,
         factors,
+        food,
         goals,
         profile,
         recommendations,
@@ -80,6 +83,9 @@ def _include_api(app: FastAPI) -> None:
         auth,
         profile,
         factors,
+        activities,
+        food,
+        airports,
         entries,
         goals,
         teams,

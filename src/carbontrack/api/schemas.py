@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 from zoneinfo import available_timezones
 
 from pydantic import (
@@ -17,7 +17,8 @@ from pydantic import (
     model_validator,
 )
 
-from carbontrack.api.params import Instant
+from carbontrack.api.params import Day, Instant
+from carbontrack.domain.flights import Cabin
 from carbontrack.services.entries import MAX_NOTE_CHARS
 
 
@@ -40,9 +41,16 @@ class Body(BaseModel):
 # country and no e-mail address should not pay (docs/benchmarks.md, issue 7).
 
 
+# Kosovo has no ISO 3166-1 code, so pycountry lacks it; "XK" is the user-assigned code that
+# Ember's grid data, the EU and CLDR use for it, and our grid regions carry it (issue 13).
+EXTRA_COUNTRIES = {"XK": "Kosovo"}
+
+
 def _country(code: str) -> str:
     import pycountry
 
+    if code.upper() in EXTRA_COUNTRIES:
+        return code.upper()
     if pycountry.countries.get(alpha_2=code.upper()) is None:
         raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
     return code.upper()
@@ -88,6 +96,7 @@ Country = Annotated[str, StringConstraints(min_length=2, max_length=2), AfterVal
 TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_time_zone)]
 Quantity = Annotated[float, Field(ge=0, le=1e9), AfterValidator(_finite)]
 FactorId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+ActivityId = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 UnitText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_CHARS)]
 
@@ -118,12 +127,14 @@ class UserOut(Body):
     created_at: datetime
     country: str | None = None
     time_zone: str = "UTC"
+    distance_unit: Literal["km", "mi"] = "km"
 
 
 class ProfilePatch(Body):
     name: Name | None = None
     country: Country | None = None
     time_zone: TimeZone | None = None
+    distance_unit: Literal["km", "mi"] | None = None  # the log form's default distance unit
 
 
 class PasswordChange(Body):
@@ -149,12 +160,103 @@ class FactorList(Body):
     items: list[FactorOut]
 
 
+class ActivityOut(Body):
+    activity_id: str
+    name: str
+    category: str
+    factor_id: str | None = Field(
+        description="The factor it logs with; `ember:grid-intensity:local` resolves by the "
+        "profile's country when an entry is saved; null when logged by route"
+    )
+    unit: str | None = Field(description="The unit people use; null when logged by route")
+    input: str = Field(description="`quantity`, or `route` (a flight: send `route`)")
+    synonyms: list[str]
+    note: str
+
+
+class ActivityList(Body):
+    """Activities best first, then raw factors containing every word; categories to browse."""
+
+    items: list[ActivityOut]
+    factors: list[FactorOut]
+    categories: list[str]
+    version: str = Field(description="The activity catalogue's version")
+
+
+class FoodPortionOut(Body):
+    portion_id: str
+    name: str
+    factor_id: str
+    grams: float
+    source: str
+
+
+class FoodPortionList(Body):
+    items: list[FoodPortionOut]
+
+
+class RouteIn(Body):
+    """A flight by its airports; `from` and `to` are IATA codes (any case)."""
+
+    from_: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8)] = (
+        Field(alias="from")
+    )
+    to: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=8)]
+    return_: bool = Field(default=False, alias="return", description="Return: twice the distance")
+    cabin: Cabin = "economy"
+    passengers: Annotated[int, Field(ge=1, le=9)] = 1
+    radiative_forcing: bool = Field(
+        default=True, description="Include the extra warming of emissions at altitude"
+    )
+
+
+class AirportOut(Body):
+    iata: str
+    name: str
+    city: str
+    country: str
+
+
+class AirportList(Body):
+    items: list[AirportOut]
+
+
 class EntryIn(Body):
-    factor_id: FactorId
-    quantity: Quantity
-    unit: UnitText
+    """`factorId`, `quantity` and `unit`; or `activityId` and `quantity`; or a flight's `route`."""
+
+    factor_id: FactorId | None = None
+    activity_id: ActivityId | None = Field(
+        default=None, description="An everyday activity; `unit` defaults to the activity's"
+    )
+    quantity: Quantity | None = None
+    unit: UnitText | None = None
+    route: RouteIn | None = None
     timestamp: Timestamp | None = None
     note: Note | None = None
+    period_start: Day | None = Field(
+        default=None, description="A bill over a period: its first day (with periodEnd)"
+    )
+    period_end: Day | None = Field(
+        default=None, description="The period's last day, included; at most 366 days"
+    )
+
+    @model_validator(mode="after")
+    def _factor_or_route(self) -> Self:
+        if self.route is not None and (self.period_start or self.period_end):
+            raise ValueError("a flight has no period: give periodStart and periodEnd without route")
+        if self.activity_id is not None:
+            if self.factor_id is not None or self.route is not None:
+                raise ValueError("give one of factorId, activityId or route, not several")
+            if self.quantity is None:
+                raise ValueError("give a quantity with activityId")
+        elif self.route is not None:
+            if self.factor_id is not None or self.quantity is not None or self.unit is not None:
+                raise ValueError("give either route or factorId, quantity and unit, not both")
+        elif self.factor_id is None or self.quantity is None or self.unit is None:
+            raise ValueError(
+                "give factorId, quantity and unit, or activityId and quantity, or a flight's route"
+            )
+        return self
 
 
 class EntryPatchIn(Body):
@@ -163,6 +265,10 @@ class EntryPatchIn(Body):
     unit: UnitText | None = None
     timestamp: Timestamp | None = None
     note: Note | None = None
+    period_start: Day | None = Field(
+        default=None, description="With periodEnd: the new period; both null: no period"
+    )
+    period_end: Day | None = None
 
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
@@ -182,6 +288,16 @@ class FactorUsedOut(Body):
     resolution: list[str] = []
 
 
+class EquivalentOut(Body):
+    """Something familiar with the same kg CO2e, e.g. km in an average petrol car."""
+
+    amount: float
+    unit: str
+    text: str
+    factor_id: str
+    source: str
+
+
 class EstimateOut(Body):
     """What logging a quantity of a factor now would record; nothing is written."""
 
@@ -190,6 +306,7 @@ class EstimateOut(Body):
     unit: str
     co2e_kg: float
     factor: FactorUsedOut
+    equivalents: list[EquivalentOut]
 
 
 class EntryOut(Body):
@@ -206,6 +323,10 @@ class EntryOut(Body):
     note: str | None
     created_at: datetime
     updated_at: datetime
+    period_start: date | None = Field(
+        default=None, description="A bill's first day; its kg is spread evenly over its days"
+    )
+    period_end: date | None = Field(default=None, description="The period's last day, included")
     version: int = Field(
         description="Bumped by every change; a change applies only to the version it read"
     )

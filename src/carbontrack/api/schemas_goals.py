@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal, Self
 
-from pydantic import JsonValue, StringConstraints, model_validator
+from pydantic import Field, JsonValue, StringConstraints, model_validator
 
 from carbontrack.api.params import Day
 from carbontrack.api.schemas import Body, to_camel
@@ -67,6 +67,12 @@ class GoalProgressOut(Body):
     on_track: bool
     days_left: int
     last_period: PeriodResultOut | None
+    booked_co2e_kg: float = Field(
+        default=0.0, description="kg that bills over a period put on the days still to come"
+    )
+    projection_days: int = Field(
+        default=0, description="How many days of the period (today included) the projection uses"
+    )
 
 
 class GoalOut(Body):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from carbontrack.datasets import defra, ember, epa
+from carbontrack.datasets import defra, ember, epa, owid_food
 from carbontrack.datasets.countries import load_country_regions
 from carbontrack.domain.categories import CATEGORIES
 from carbontrack.domain.models import Dataset, Factor
@@ -43,7 +43,7 @@ class Catalogue:
 
 
 # The shipped datasets, with the checksums of their files: known without reading the files.
-PACKAGED_DATASETS = (defra.DATASET, epa.DATASET, ember.DATASET)
+PACKAGED_DATASETS = (defra.DATASET, epa.DATASET, ember.DATASET, owid_food.DATASET)
 
 
 def build_catalogue() -> Catalogue:
@@ -52,6 +52,7 @@ def build_catalogue() -> Catalogue:
         *defra.load_factors(load_country_regions()),
         *epa.load_factors(),
         *ember.load_factors(),
+        *owid_food.load_factors(),
     )
     return Catalogue(datasets=PACKAGED_DATASETS, factors=factors)
 

@@ -15,6 +15,12 @@ EPA_FILE = "factors/us_epa_ghg_emission_factors_hub_2025__via_carbon_footprint_m
 EMBER_FILE = "factors/ember_grid_intensity_by_country__co2js.json"
 COUNTRY_REGIONS_FILE = "reference/country_regions.csv"
 OWID_ENERGY_FILE = "reference/owid_global_energy_mix__codecarbon.json"
+# Everyday activities (issue 13): CarbonTrack's own curated map from plain words to factors.
+ACTIVITIES_FILE = "reference/activities.csv"
+# Food (issue 13): Poore & Nemecek 2018 via OWID, and CarbonTrack's portions and meal recipes.
+OWID_FOOD_FILE = "factors/owid_poore_nemecek_2018_food_impacts.csv"
+FOOD_PORTIONS_FILE = "reference/food_portions.csv"
+FOOD_MEALS_FILE = "reference/food_meals.csv"
 
 # The CO2 anomaly explorer's data (issue 5): OCO-2, NOAA GML, WRI GPPD, Natural Earth.
 OCO2_PEAKS_2018_FILES = tuple(
@@ -37,6 +43,9 @@ SHA256: dict[str, str] = {
     EMBER_FILE: "7f0b09eb3a0b5aa08db0da7bdf7cf9571db3d1b6f163506fe41d70e655196bc0",
     COUNTRY_REGIONS_FILE: "a3f24170221789acfe4811639671aa9b27d629e8143aed8b20496de6f21fd61a",
     OWID_ENERGY_FILE: "8f1053800210aa07cc6019cc422b0d34f47dd092f6351dd873445c2b8199a107",
+    OWID_FOOD_FILE: "8e3e1df4dc93658bf93bae2f42dff6ccdac232764ffc3f97dc5c8f585547f7aa",
+    FOOD_PORTIONS_FILE: "801c88a53bb06b8ebcd676d15758ae06988bc1ba6515f81e9325861e7f517018",
+    FOOD_MEALS_FILE: "bbc54eadcc0653204e5a361538da72817116e105668a0977f524588ad9d5758b",
     "co2/naturalearth_ne_110m_admin_0_countries.geojson": (
         "8a20853ac9060cfc096c69f3f7b73fa162f45e3662bf7a57753dc4ef90aab95c"
     ),
@@ -101,6 +110,7 @@ SHA256: dict[str, str] = {
         "ed76754feb64213a291fda556824c20a5c54bafaef3e5bdd807c1c78a9c54546"
     ),
     OCO2_ANOMALIES_FILE: "daa0879dc09145e5d84cc9c37a8a9c86e4882b557b0ab4dfdf665c17e84a226a",
+    ACTIVITIES_FILE: "343ffabf440fa9df4f6add2dae52faed9f322f95a44ce1e034b501fc91423e46",
 }
 
 

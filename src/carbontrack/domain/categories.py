@@ -1,7 +1,7 @@
 """The user-facing categories that group factors and entries.
 
-There is no "food" category: the shared data has no diet or per-meal factors, and we do not
-invent any (see docs/data-sources.md).
+"food" holds Poore & Nemecek (2018) per-kg food factors and the meals built from them
+(see docs/data-sources.md).
 """
 
 from __future__ import annotations
@@ -15,4 +15,5 @@ CATEGORIES: tuple[str, ...] = (
     "waste",
     "water",
     "purchases",
+    "food",
 )

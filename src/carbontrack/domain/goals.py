@@ -56,6 +56,9 @@ class GoalProgress:
     """A goal's current period: kg so far, its target, and whether the pace keeps within it.
 
     `percent` is None when the target is 0 (a 100 % cut); `days_left` counts today.
+    `current_co2e_kg` counts the days up to today; `booked_co2e_kg` is what bills over a
+    period already put on the days still to come. `projection_days` is how many days the
+    projection rests on (0 before the goal starts).
     `last_period` is the period before the current one, None before the goal had started.
     """
 
@@ -69,6 +72,8 @@ class GoalProgress:
     on_track: bool
     days_left: int
     last_period: PeriodResult | None = None
+    booked_co2e_kg: float = 0.0
+    projection_days: int = 0
 
 
 def goal_period(goal: Goal) -> Period:
@@ -202,19 +207,24 @@ def progress(
 
     `totals` must cover `progress_months(goal, today=today)`; for a team, the members'
     totals summed. Projection is linear: kg so far / the fraction of the period elapsed
-    (today included). On a period's first day there is too little to project from, so
-    being on track means only being within the target so far.
+    (today included), and never less than what is already booked for the rest of the
+    period. A bill over a period is spread over its days (docs/storage.md), so it weighs in
+    the pace as the daily amount it is, not as a spike on one day. On a period's first day
+    there is too little to project from, so being on track means only being within the
+    target with what is booked.
     """
     unit, target = goal_period(goal), target_kg(goal)
     first = first_period_start(goal)
     start = period_start(today, unit)
     if start < first:
         return _upcoming(first, shift(first, unit, 1), target)
-    end = shift(start, unit, 1)
-    current = total_kg(totals, start, end, goal.category) / members
-    elapsed, length = (today - start).days + 1, (end - start).days
-    projected = current * length / elapsed
-    on_track = _within(current, target) and (elapsed == 1 or _within(projected, target))
+    end, tomorrow = shift(start, unit, 1), today + timedelta(days=1)
+    current = total_kg(totals, start, tomorrow, goal.category) / members
+    booked = total_kg(totals, tomorrow, end, goal.category) / members
+    elapsed, length = (tomorrow - start).days, (end - start).days
+    projected = max(current * length / elapsed, current + booked)
+    committed = _within(current + booked, target)
+    on_track = committed and (elapsed == 1 or _within(projected, target))
     last = None
     previous = shift(start, unit, -1)
     if previous >= first:
@@ -231,6 +241,8 @@ def progress(
         on_track=on_track,
         days_left=(end - today).days,
         last_period=last,
+        booked_co2e_kg=booked,
+        projection_days=elapsed,
     )
 
 

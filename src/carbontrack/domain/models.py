@@ -12,6 +12,10 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
+# The distance units a profile can prefer ("mi" is shown and logged as "mile").
+DISTANCE_UNITS = ("km", "mi")
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     """A person with an account. `email` is stored normalised (trimmed, lower-case)."""
@@ -24,6 +28,7 @@ class User:
     country: str | None = None  # ISO 3166-1 alpha-2, e.g. "GB"
     time_zone: str = "UTC"  # IANA name
     token_version: int = 0  # bumped on password change: older tokens stop working
+    distance_unit: str = "km"  # one of DISTANCE_UNITS: the log form's default distance unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +101,9 @@ class Entry:
     updated_at: datetime
     note: str | None = None
     version: int = 0  # bumped by every update, which writes only if it is still the one read
+    # A bill over a period (local days, both included): its kg is spread evenly over them.
+    period_start: date | None = None
+    period_end: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +118,9 @@ class Page(Generic[T]):
 class MonthTotals:
     """One user's kg CO2e in one local calendar month, kept by the store on every entry write.
 
-    Days are the entries' local calendar days (`Entry.day`); a month with no entries has
-    empty mappings.
+    Days are the entries' local calendar days (`Entry.day`); an entry over a period adds
+    its kg in equal shares to each day of the period and counts once, on its `day`
+    (docs/storage.md, "Entries over a period"). A month with no entries has empty mappings.
     """
 
     month: str  # "YYYY-MM"

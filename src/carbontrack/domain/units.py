@@ -48,6 +48,8 @@ _UNITS: tuple[tuple[str, str], ...] = (
     ("hundred_cubic_feet = 100 * cubic_foot = ccf", "ccf"),
     ("thousand_cubic_feet = 1000 * cubic_foot = mcf", "Mcf"),
     ("room_night = [room_night] = night = room_per_night", "room_night"),
+    # A whole meal of a stated recipe (datasets/reference/food_meals.csv): a count, like a night.
+    ("meal = [meal] = meals", "meal"),
     ("tonne_km = tonne * kilometre = tkm = t_km = tonne_kilometre", "tonne_km"),
     ("short_ton_mile = short_ton * mile", "short_ton_mile"),
 )
@@ -61,6 +63,7 @@ _TYPE_BY_DIMENSION: dict[tuple[tuple[str, int], ...], str] = {
     (("[length]", 3),): "volume",
     (("[mass]", 1),): "mass",
     (("[room_night]", 1),): "room_night",
+    (("[meal]", 1),): "meal",
     (("[length]", 1), ("[mass]", 1)): "freight",
 }
 
@@ -72,6 +75,7 @@ _UNITS_FOR: dict[str, tuple[str, ...]] = {
     "volume": ("L", "m3", "gallon", "imperial_gallon", "scf", "ccf"),
     "mass": ("kg", "tonne", "lb", "short_ton"),
     "room_night": ("room_night",),
+    "meal": ("meal",),
     "freight": ("tonne_km", "short_ton_mile"),
 }
 
@@ -81,6 +85,7 @@ _PHRASE: dict[str, str] = {
     "volume": "a volume",
     "mass": "a mass",
     "room_night": "a number of room-nights",
+    "meal": "a number of meals",
     "freight": "a freight amount (mass x distance)",
 }
 

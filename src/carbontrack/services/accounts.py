@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from carbontrack.domain.errors import InvalidCredentials, InvalidInput
-from carbontrack.domain.models import User
+from carbontrack.domain.models import DISTANCE_UNITS, User
 from carbontrack.services import security, teams, throttle
 from carbontrack.settings import Settings
 from carbontrack.store.base import Store
@@ -95,16 +95,20 @@ class ProfileChanges:
     country: str | None = None
     time_zone: str | None = None
     clear_country: bool = False
+    distance_unit: str | None = None  # "km" or "mi"
 
 
 def update_profile(*, store: Store, user: User, changes: ProfileChanges) -> User:
     """Apply profile changes (already validated at the edge); only they are written."""
+    if changes.distance_unit is not None and changes.distance_unit not in DISTANCE_UNITS:
+        raise InvalidInput("distanceUnit must be 'km' or 'mi'", field="distanceUnit")
     return store.users.update_profile(
         user.user_id,
         name=changes.name.strip() if changes.name is not None else None,
         country=changes.country or None,
         time_zone=changes.time_zone or None,
         clear_country=changes.clear_country,
+        distance_unit=changes.distance_unit,
     )
 
 

@@ -45,7 +45,10 @@ from carbontrack.store.base import Store
 FORMAT = "carbontrack-backup"
 # 2: entries carry `day`. Version 1 is still read: its entries get their UTC date.
 # 3: teams, memberships, goals, awards and action commitments. Versions 1-2 have none.
-SCHEMA_VERSION = 3
+# 4: entries may carry `period_start` and `period_end` (a bill over a period); entries of
+#    versions 1-3 have no period. Version 3 software refuses a version 4 backup rather than
+#    restore bills onto one day.
+SCHEMA_VERSION = 4
 RECORDS_FILE = "records.jsonl"
 MANIFEST_FILE = "manifest.json"
 RECORD_TYPES = ("user", "entry", "team", "membership", "goal", "award", "action")

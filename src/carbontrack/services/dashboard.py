@@ -67,7 +67,7 @@ def dashboard(*, store: Store, user: User, now: datetime) -> Dashboard:
     """Everything the dashboard shows, read once for `user` at `now`."""
     today = periods.local_day(now, user.time_zone)
     start, stop = stats.resolve_range(period="month", start=None, end=None, today=today)
-    previous = stats.previous_range(start, stop, "month")
+    previous = stats.same_days_before(start, today=today, period="month")
     ranges = {period: trend_range(today, period) for period in TREND_SPANS}
     earliest = min(previous[0], *(first for first, _ in ranges.values()))
     totals = store.rollups.month_totals(user.user_id, periods.month_keys(earliest, stop))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from carbontrack.domain import footprint, periods
+from carbontrack.domain import footprint, periods, spread
 from carbontrack.domain.errors import Conflict, NotFound
 from carbontrack.domain.models import Entry, Factor, Page, User
 from carbontrack.services import achievements, factors
@@ -18,18 +18,21 @@ UPDATE_ATTEMPTS = 5  # reads and writes of an entry that other requests keep cha
 
 @dataclass(frozen=True, slots=True)
 class EntryInput:
-    """What a user logs. `timestamp` None means now."""
+    """What a user logs. `timestamp` None means now; `activity_id` the everyday activity chosen."""
 
     factor_id: str
     quantity: float
     unit: str
     timestamp: datetime | None = None
     note: str | None = None
+    activity_id: str | None = None
+    period_start: date | None = None  # a bill over a period: both days given, or neither
+    period_end: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class EntryPatch:
-    """Fields to change; None leaves a field as it is (see `clear_note`)."""
+    """Fields to change; None leaves a field as it is (see `clear_note`, `set_period`)."""
 
     factor_id: str | None = None
     quantity: float | None = None
@@ -37,6 +40,9 @@ class EntryPatch:
     timestamp: datetime | None = None
     note: str | None = None
     clear_note: bool = False
+    set_period: bool = False  # replace the period with period_start..period_end (None: none)
+    period_start: date | None = None
+    period_end: date | None = None
 
 
 def build_entry(
@@ -61,8 +67,13 @@ def new_entry(
     """An entry for `data` computed with an already-resolved factor."""
     timestamp = (data.timestamp or now).astimezone(UTC)
     footprint.check_timestamp(timestamp, now=now)
+    today = periods.local_day(now, user.time_zone)
+    spread.check_period(data.period_start, data.period_end, today=today)
     co2e = footprint.co2e_kg(quantity=data.quantity, unit=data.unit, factor=factor)
     requested = data.factor_id if data.factor_id != factor.factor_id else None
+    if data.activity_id is not None:
+        # The everyday activity is the first step of how the factor was chosen.
+        resolution = (f"activity {data.activity_id} -> {data.factor_id}", *resolution)
     return Entry(
         entry_id=entry_id or str(uuid.uuid4()),
         user_id=user.user_id,
@@ -77,6 +88,8 @@ def new_entry(
         created_at=now,
         updated_at=now,
         note=data.note,
+        period_start=data.period_start,
+        period_end=data.period_end,
     )
 
 
@@ -145,6 +158,10 @@ def _patched(*, store: Store, user: User, current: Entry, patch: EntryPatch) -> 
         footprint.check_timestamp(timestamp, now=now)
         day = periods.local_day(timestamp, user.time_zone)
         updated = replace(updated, timestamp=timestamp, day=day)
+    if patch.set_period:
+        today = periods.local_day(now, user.time_zone)
+        spread.check_period(patch.period_start, patch.period_end, today=today)
+        updated = replace(updated, period_start=patch.period_start, period_end=patch.period_end)
     if patch.factor_id is not None or patch.quantity is not None or patch.unit is not None:
         # A note or date change keeps the recorded factor: the footprint of an old
         # entry must not drift because the profile country or catalogue changed.
@@ -156,6 +173,8 @@ def _patched(*, store: Store, user: User, current: Entry, patch: EntryPatch) -> 
             unit=patch.unit or current.unit,
             timestamp=updated.timestamp,
             note=note,
+            period_start=updated.period_start,
+            period_end=updated.period_end,
         )
         rebuilt = build_entry(store=store, user=user, data=data, now=now)
         # Only a new timestamp moves the entry to another day: a changed profile time

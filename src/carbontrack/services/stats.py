@@ -93,7 +93,10 @@ def get_stats(
     """The user's totals, series, trend and comparisons for a range (one store read)."""
     today = periods.local_day(now or datetime.now(UTC), user.time_zone)
     first, stop = resolve_range(period=period, start=start, end=end, today=today)
-    before = previous_range(first, stop, period)
+    if start is None and end is None:
+        before = same_days_before(first, today=today, period=period)
+    else:
+        before = previous_range(first, stop, period)
     totals = store.rollups.month_totals(user.user_id, periods.month_keys(before[0], stop))
     country, notes = country_benchmark(user.country)
     return summarize(
@@ -130,6 +133,17 @@ def previous_range(start: date, stop: date, period: Period) -> tuple[date, date]
     if spans[0][0] == start and spans[-1][1] == stop:
         return periods.shift(start, period, -len(spans)), start
     return start - (stop - start), start
+
+
+def same_days_before(start: date, *, today: date, period: Period) -> tuple[date, date]:
+    """The same days of the previous period as `start..today` of the current one, half-open.
+
+    The current period is not over, so it is compared with as many days from the start of
+    the one before, not with all of it: the 10th of a month with the 1st to the 10th of the
+    last. A shorter previous period is taken whole (31 March: all of February).
+    """
+    before = periods.shift(start, period, -1)
+    return before, min(before + (today + _ONE_DAY - start), start)
 
 
 def country_benchmark(country: str | None) -> tuple[CountryElectricity | None, list[str]]:

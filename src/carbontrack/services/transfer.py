@@ -3,9 +3,10 @@
 Import accepts exactly what export produces. It uses the concrete `factorId` of each row
 (not the factor that was asked for), so an export imported again gives the same co2eKg.
 Extra columns are ignored; `co2eKg` and `day` (the local calendar day of the activity in
-the user's time zone) are always recomputed, never trusted from the file. A cell that a
-spreadsheet would run as a formula goes out after a single quote and comes back without it
-(`spreadsheet.py`), so every note reads back exactly as it was.
+the user's time zone) are always recomputed, never trusted from the file. `periodStart` and
+`periodEnd` (a bill over a period, both empty for none) may be absent, as in older exports. A
+cell that a spreadsheet would run as a formula goes out after a single quote and comes back
+without it (`spreadsheet.py`), so every note reads back exactly as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import itertools
 import math
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from carbontrack.domain import dates
 from carbontrack.domain.errors import AlreadyExists, DomainError, InvalidInput, InvalidRows
@@ -40,6 +41,8 @@ COLUMNS = (
     "year",
     "source",
     "note",
+    "periodStart",
+    "periodEnd",
 )
 REQUIRED = ("timestamp", "quantity", "unit", "factorId")
 MAX_ROWS = 200_000
@@ -75,16 +78,26 @@ def _row(entry: Entry) -> tuple[str, ...]:
         entry.day.isoformat(),
         entry.category,
         entry.activity,
-        repr(entry.quantity + 0.0),  # + 0.0: -0.0 would be "-0.0", a cell led by "-"
+        _number(entry.quantity),
         entry.unit,
-        repr(entry.co2e_kg + 0.0),
+        _number(entry.co2e_kg),
         entry.factor.factor_id,
         entry.factor.requested_factor_id or "",
         entry.factor.dataset,
         str(entry.factor.year),
         entry.factor.source,
         entry.note or "",
+        "" if entry.period_start is None else entry.period_start.isoformat(),
+        "" if entry.period_end is None else entry.period_end.isoformat(),
     )
+
+
+def _number(value: float) -> str:
+    """The shortest text of `value` to 12 significant digits: 0.494976, not 0.49497599999999997."""
+    # Products of factors carry binary noise past the 15th digit; 12 digits is beyond any
+    # factor's published precision, and float() of this text gives back the rounded value.
+    # + 0.0: -0.0 would be "-0.0", a cell led by "-".
+    return repr(float(f"{value:.12g}") + 0.0)
 
 
 def import_csv(*, store: Store, user: User, text: str) -> int:
@@ -186,6 +199,8 @@ def _parse_row(row: dict[str, str], *, user: User, resolve: Resolver, now: datet
         unit=(row.get("unit") or "").strip(),
         timestamp=_parse_timestamp(row.get("timestamp")),
         note=_parse_note(row.get("note")),
+        period_start=_parse_day(row.get("periodStart"), field="periodStart"),
+        period_end=_parse_day(row.get("periodEnd"), field="periodEnd"),
     )
     factor, resolution = resolve(data.factor_id)
     return new_entry(
@@ -210,6 +225,11 @@ def _parse_quantity(raw: str | None) -> float:
 
 def _parse_timestamp(raw: str | None) -> datetime:
     return dates.parse_instant((raw or "").strip(), field="timestamp")
+
+
+def _parse_day(raw: str | None, *, field: str) -> date | None:
+    value = (raw or "").strip()
+    return dates.parse_day(value, field=field) if value else None
 
 
 def _parse_note(raw: str | None) -> str | None:

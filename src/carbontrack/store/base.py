@@ -49,6 +49,7 @@ class UserRepository(Protocol):
         country: str | None = None,
         time_zone: str | None = None,
         clear_country: bool = False,
+        distance_unit: str | None = None,
     ) -> User:
         """Set only the profile fields given (None leaves one as it is); `NotFound` if absent.
 

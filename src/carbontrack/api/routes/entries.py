@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
@@ -14,7 +15,7 @@ from carbontrack.api.responses import DomainJSON
 from carbontrack.api.schemas import EntryIn, EntryOut, EntryPage, EntryPatchIn, ImportResult
 from carbontrack.domain.errors import InvalidInput
 from carbontrack.domain.models import Entry, Page
-from carbontrack.services import entries, transfer
+from carbontrack.services import activities, entries, flights, transfer
 
 router = APIRouter(prefix="/api/entries", tags=["entries"])
 ENTRY_JSON: DomainJSON[Entry] = DomainJSON(Entry)
@@ -30,16 +31,45 @@ def _bound(value: date | datetime | None, *, end: bool) -> datetime | None:
 
 @router.post("", status_code=201, response_model=EntryOut)
 def create_entry(body: EntryIn, user: CurrentUser, store: StoreDep) -> Response:
-    """Log an activity; its kg CO2e is computed from the factor and recorded with it."""
-    data = entries.EntryInput(
+    """Log an activity, or a flight by its `route`; kg CO2e is recorded with its factor."""
+    if body.route is not None:
+        route = flights.RouteInput(
+            origin=body.route.from_,
+            destination=body.route.to,
+            return_trip=body.route.return_,
+            cabin=body.route.cabin,
+            passengers=body.route.passengers,
+            radiative_forcing=body.route.radiative_forcing,
+        )
+        entry = flights.create_flight_entry(
+            store=store, user=user, route=route, timestamp=body.timestamp, note=body.note
+        )
+        return ENTRY_JSON.response(entry, status_code=201)
+    data = replace(_entry_input(body), period_start=body.period_start, period_end=body.period_end)
+    entry = entries.create_entry(store=store, user=user, data=data)
+    return ENTRY_JSON.response(entry, status_code=201)
+
+
+def _entry_input(body: EntryIn) -> entries.EntryInput:
+    """The entry an `activityId` or a `factorId` body asks for (EntryIn checked which)."""
+    assert body.quantity is not None
+    if body.activity_id is not None:
+        return activities.entry_input(
+            activity_id=body.activity_id,
+            quantity=body.quantity,
+            unit=body.unit,
+            timestamp=body.timestamp,
+            note=body.note,
+        )
+    assert body.factor_id is not None
+    assert body.unit is not None
+    return entries.EntryInput(
         factor_id=body.factor_id,
         quantity=body.quantity,
         unit=body.unit,
         timestamp=body.timestamp,
         note=body.note,
     )
-    entry = entries.create_entry(store=store, user=user, data=data)
-    return ENTRY_JSON.response(entry, status_code=201)
 
 
 @router.get("", response_model=EntryPage)
@@ -107,6 +137,9 @@ def update_entry(entry_id: str, body: EntryPatchIn, user: CurrentUser, store: St
         timestamp=body.timestamp,
         note=body.note,
         clear_note="note" in body.model_fields_set and body.note is None,
+        set_period=bool({"period_start", "period_end"} & body.model_fields_set),
+        period_start=body.period_start,
+        period_end=body.period_end,
     )
     updated = entries.update_entry(store=store, user=user, entry_id=entry_id, patch=patch)
     return ENTRY_JSON.response(updated)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from carbontrack.api.deps import CurrentUser, StoreDep
 from carbontrack.api.responses import model_response
 from carbontrack.api.schemas import EstimateOut, FactorList, FactorOut
-from carbontrack.services import entries, factors
+from carbontrack.services import entries, equivalents, factors
 
 router = APIRouter(prefix="/api/factors", tags=["factors"])
 
@@ -50,5 +50,6 @@ def estimate(
         "unit": preview.unit,
         "co2e_kg": preview.co2e_kg,
         "factor": preview.factor,
+        "equivalents": equivalents.for_co2e(store=store, co2e_kg=preview.co2e_kg),
     }
     return model_response(EstimateOut, body)

@@ -20,12 +20,13 @@ def read_profile(user: CurrentUser) -> Response:
 
 @router.patch("", response_model=UserOut)
 def update_profile(body: ProfilePatch, user: CurrentUser, store: StoreDep) -> Response:
-    """Change name, country (ISO 3166-1 alpha-2; null clears it) or IANA time zone."""
+    """Change name, country (ISO 3166-1 alpha-2; null clears it), IANA time zone or km/mi."""
     changes = accounts.ProfileChanges(
         name=body.name,
         country=body.country,
         time_zone=body.time_zone,
         clear_country="country" in body.model_fields_set and body.country is None,
+        distance_unit=body.distance_unit,
     )
     return model_response(UserOut, accounts.update_profile(store=store, user=user, changes=changes))
 

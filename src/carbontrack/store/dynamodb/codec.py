@@ -118,6 +118,7 @@ def user_values(user: User) -> dict[str, object]:
         "country": user.country,
         "timeZone": user.time_zone,
         "tokenVersion": user.token_version,
+        "distanceUnit": user.distance_unit,
     }
 
 
@@ -143,6 +144,7 @@ def user_from(item: Mapping[str, AttributeValueTypeDef]) -> User:
         country=v.get("country"),
         time_zone=v["timeZone"],
         token_version=int(v["tokenVersion"]),
+        distance_unit=v.get("distanceUnit", "km"),  # absent on items written before issue 13
     )
 
 
@@ -196,6 +198,8 @@ def entry_item(entry: Entry) -> Item:
             "createdAt": iso_time(entry.created_at, field="created_at"),
             "updatedAt": iso_time(entry.updated_at, field="updated_at"),
             "version": entry.version,
+            "periodStart": None if entry.period_start is None else entry.period_start.isoformat(),
+            "periodEnd": None if entry.period_end is None else entry.period_end.isoformat(),
         }
     )
 
@@ -231,6 +235,8 @@ def entry_from(item: Mapping[str, AttributeValueTypeDef]) -> Entry:
         updated_at=parse_time(v["updatedAt"]),
         note=v.get("note"),
         version=int(v.get("version", 0)),  # items from before versions: 0
+        period_start=date.fromisoformat(v["periodStart"]) if "periodStart" in v else None,
+        period_end=date.fromisoformat(v["periodEnd"]) if "periodEnd" in v else None,
     )
 
 

@@ -68,7 +68,7 @@ class DynamoEntries:
 
         `AlreadyExists` if its key is taken or its user already has its id.
         """
-        deltas = rollups.Deltas(added=[rollups.contribution(entry)])
+        deltas = rollups.Deltas(added=rollups.contribution(entry))
         actions = [
             writes.put(self._table, codec.entry_item(entry), writes.NEW),
             self._put_guard(entry),
@@ -108,7 +108,7 @@ class DynamoEntries:
         written: list[Sequence[int]] = []
         try:
             for chunk in writes.chunks(entries):
-                deltas = rollups.Deltas(added=(rollups.contribution(entries[i]) for i in chunk))
+                deltas = rollups.Deltas(added=_parts(entries, chunk))
                 actions = [writes.put(self._table, items[i], writes.NEW) for i in chunk]
                 actions += [self._put_guard(entries[i]) for i in chunk]
                 codes = transact_write(self._client, [*actions, *self._totals(entries[0], deltas)])
@@ -154,9 +154,7 @@ class DynamoEntries:
         """
         new = replace(changed, version=read.version + 1, created_at=read.created_at)
         old_item, item = codec.entry_item(read), codec.entry_item(new)
-        deltas = rollups.Deltas(
-            added=[rollups.contribution(new)], removed=[rollups.contribution(read)]
-        )
+        deltas = rollups.Deltas(added=rollups.contribution(new), removed=rollups.contribution(read))
         totals = self._totals(new, deltas)
         condition = updates.at_version("userId", read.version)
         key = {"userId": old_item["userId"], "timestamp": old_item["timestamp"]}
@@ -202,7 +200,7 @@ class DynamoEntries:
             current = self._find(user_id, entry_id)
             if current is None:
                 raise NotFound("entry not found", field="entry_id")
-            deltas = rollups.Deltas(removed=[rollups.item_contribution(current)])
+            deltas = rollups.Deltas(removed=rollups.item_contribution(current))
             totals = rollups.update_actions(self._rollups, user_id, deltas)
             guard = writes.delete_guard(self._table, user_id, entry_id)
             actions = [writes.delete(self._table, current), guard, *totals]
@@ -291,12 +289,16 @@ class DynamoEntries:
     ) -> None:
         """Delete the chunks an import wrote (with their guards) and subtract their totals."""
         for chunk in written:
-            deltas = rollups.Deltas(removed=(rollups.contribution(entries[i]) for i in chunk))
+            deltas = rollups.Deltas(removed=_parts(entries, chunk))
             deletes = [writes.delete(self._table, items[i], check=False) for i in chunk]
             deletes += [self._delete_guard(entries[i]) for i in chunk]
             codes = transact_write(self._client, [*deletes, *self._totals(entries[0], deltas)])
             if codes is not None:
                 raise DynamoStoreError(f"the import failed and undoing it failed too: {codes}")
+
+
+def _parts(entries: Sequence[Entry], chunk: Sequence[int]) -> list[rollups.Contribution]:
+    return [part for i in chunk for part in rollups.contribution(entries[i])]
 
 
 def _list_request(

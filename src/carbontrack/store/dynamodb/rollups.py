@@ -4,9 +4,11 @@ One item per user and local month ("YYYY-MM") holds number attributes `dDD#<cate
 (kg CO2e on day DD) and `nDD` (entries on day DD); the item `month = "ALL"` holds
 `entries`, the user's entry count, and `awarded`, the string set of the user's achievement
 ids (added by each award's transaction, so that one BatchGetItem after an entry write reads
-all that awarding needs). Entry writes put `update_actions` (an `ADD` of their
-deltas) in the same TransactWriteItems as the entry itself, so the totals always agree
-with the entries and a month of stats is one key read, however long the history.
+all that awarding needs). An entry over a period adds an equal share of its kg to the `dDD#`
+attribute of each of its days and counts once, in `nDD` of its own day. Entry writes put
+`update_actions` (an `ADD` of their deltas) in the same TransactWriteItems as the entry
+itself, so the totals always agree with the entries and a month of stats is one key read,
+however long the history.
 
 Amounts are `Decimal(repr(kg))` rounded to `KG_QUANTUM`: DynamoDB adds decimals exactly,
 so subtracting what was added leaves exactly zero, and the rounding keeps every sum well
@@ -17,9 +19,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Context, Decimal
+from datetime import date
+from decimal import ROUND_DOWN, Context, Decimal
 from typing import TYPE_CHECKING, Any
 
+from carbontrack.domain import spread
 from carbontrack.domain.models import Entry, MonthTotals, Tally
 from carbontrack.store import totals
 from carbontrack.store.dynamodb import codec
@@ -44,20 +48,48 @@ _LARGEST_EXPONENT = 29  # 38 digits with 9 after the point
 _COUNT = "entries"
 _AWARDED = "awarded"
 
-# One entry's contribution to its user's totals: (day "YYYY-MM-DD", category, kg CO2e).
-Contribution = tuple[str, str, Decimal]
+# One part of an entry's contribution: (day "YYYY-MM-DD", category, kg CO2e, entries).
+Contribution = tuple[str, str, Decimal, int]
 
 
-def contribution(entry: Entry) -> Contribution:
+def contribution(entry: Entry) -> list[Contribution]:
     """What an entry adds to its user's totals."""
-    return entry.day.isoformat(), entry.category, _kg(Decimal(repr(entry.co2e_kg)))
+    start, end = entry.period_start, entry.period_end
+    return _parts(
+        entry.day.isoformat(),
+        entry.category,
+        _kg(Decimal(repr(entry.co2e_kg))),
+        None if start is None or end is None else (start, end),
+    )
 
 
-def item_contribution(item: Mapping[str, Any]) -> Contribution:
+def item_contribution(item: Mapping[str, Any]) -> list[Contribution]:
     """What a stored entry item adds: read from the item, as the item is what it added."""
     values = codec.from_item(item)
     day = values.get("day") or values["timestamp"][:10]  # items from before `day`: UTC date
-    return day, values["category"], _kg(values["co2eKg"])
+    period = None
+    if "periodStart" in values and "periodEnd" in values:
+        period = (
+            date.fromisoformat(values["periodStart"]),
+            date.fromisoformat(values["periodEnd"]),
+        )
+    return _parts(day, values["category"], _kg(values["co2eKg"]), period)
+
+
+def _parts(
+    day: str, category: str, kg: Decimal, period: tuple[date, date] | None
+) -> list[Contribution]:
+    """kg on `day`, or equal shares over the period's days (the last takes the remainder)."""
+    if period is None:
+        return [(day, category, kg, 1)]
+    days = spread.days_between(*period)
+    share = _EXACT.divide(kg, Decimal(len(days)))
+    if share.adjusted() < _LARGEST_EXPONENT:
+        # Rounded down, so the remainder on the last day is never below a share.
+        share = share.quantize(KG_QUANTUM, rounding=ROUND_DOWN, context=_EXACT)
+    last = _EXACT.subtract(kg, _EXACT.multiply(share, Decimal(len(days) - 1)))
+    parts = [(d.isoformat(), category, share, 0) for d in days[:-1]]
+    return [*parts, (days[-1].isoformat(), category, last, 0), (day, category, Decimal(0), 1)]
 
 
 class Deltas:
@@ -69,12 +101,12 @@ class Deltas:
         self.months: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         self.count = 0
         for sign, contributions in ((1, added), (-1, removed)):
-            for day, category, kg in contributions:
+            for day, category, kg, entries in contributions:
                 month = self.months[day[:7]]
                 name = f"d{day[8:10]}#{category}"
                 month[name] = _EXACT.add(month[name], sign * kg)
-                month[f"n{day[8:10]}"] += sign
-                self.count += sign
+                month[f"n{day[8:10]}"] += sign * entries
+                self.count += sign * entries
 
     def negated(self) -> Deltas:
         """The deltas that undo these."""
@@ -204,7 +236,8 @@ class DynamoRollups:
 
         Reads the user's whole partition, so it is a maintenance path, never a request's.
         """
-        deltas = Deltas(added=map(item_contribution, self._entry_items(user_id)))
+        items = self._entry_items(user_id)
+        deltas = Deltas(added=(part for item in items for part in item_contribution(item)))
         puts: dict[str, Item] = {
             month: codec.to_item({"userId": user_id, "month": month, **attributes})
             for month, attributes in deltas.months.items()
@@ -229,7 +262,7 @@ class DynamoRollups:
                 ":user": codec.value(user_id),
                 ":first": codec.value(codec.FIRST_ENTRY_KEY),
             },
-            "ProjectionExpression": "#ts, #day, category, co2eKg",
+            "ProjectionExpression": "#ts, #day, category, co2eKg, periodStart, periodEnd",
             "ExpressionAttributeNames": {"#ts": "timestamp", "#day": "day"},
             "ConsistentRead": True,
             "ReturnConsumedCapacity": "TOTAL",
@@ -286,12 +319,15 @@ def _month_from(item: Mapping[str, Any]) -> MonthTotals:
     values = codec.from_item(item)
     kg: dict[tuple[int, str], float] = {}
     entries: dict[int, int] = {}
+    shared: set[int] = set()
     for name, number in values.items():
         if name.startswith("d") and name[3:4] == "#":
             kg[(int(name[1:3]), name[4:])] = float(number)
+            if number:  # sums are exact: a day whose shares were all taken back holds 0
+                shared.add(int(name[1:3]))
         elif name.startswith("n") and len(name) == 3:
             entries[int(name[1:3])] = int(number)
-    return totals.month_totals(values["month"], kg, entries)
+    return totals.month_totals(values["month"], kg, entries, frozenset(shared))
 
 
 def _key(user_id: str, month: str) -> Item:

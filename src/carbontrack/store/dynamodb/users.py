@@ -114,6 +114,7 @@ class DynamoUsers:
         country: str | None = None,
         time_zone: str | None = None,
         clear_country: bool = False,
+        distance_unit: str | None = None,
     ) -> User:
         """GetItem (for the email item's key), then one transaction of two UpdateItems.
 
@@ -121,7 +122,11 @@ class DynamoUsers:
         fields and nothing else; `NotFound` if the user is gone.
         """
         changed = profile_changes(
-            name=name, country=country, time_zone=time_zone, clear_country=clear_country
+            name=name,
+            country=country,
+            time_zone=time_zone,
+            clear_country=clear_country,
+            distance_unit=distance_unit,
         )
         stored = self._stored(user_id)
         if not changed:
@@ -139,6 +144,7 @@ class DynamoUsers:
             name=changed.get("name") or stored.name,
             country=changed.get("country", stored.country),
             time_zone=changed.get("time_zone") or stored.time_zone,
+            distance_unit=changed.get("distance_unit") or stored.distance_unit,
         )
 
     @translated
@@ -361,7 +367,12 @@ class DynamoUsers:
 
 
 # Profile fields and their attributes; names go through placeholders ("name" is reserved).
-_PROFILE_ATTRIBUTES = {"name": "name", "country": "country", "time_zone": "timeZone"}
+_PROFILE_ATTRIBUTES = {
+    "name": "name",
+    "country": "country",
+    "time_zone": "timeZone",
+    "distance_unit": "distanceUnit",
+}
 
 
 def _profile_update(changed: dict[str, str | None]) -> Expression:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from carbontrack.domain import spread
 from carbontrack.domain.models import Entry
 from carbontrack.store.dynamodb import codec
 from carbontrack.store.dynamodb.batch import MAX_TRANSACTION
@@ -26,27 +27,39 @@ DAY = {"#day": "day"}  # a reserved word in expressions
 
 
 def chunks(entries: Sequence[Entry]) -> Iterator[Sequence[int]]:
-    """Indexes of entries per transaction: entries and their guards + months + count <= 100."""
+    """Indexes of entries per transaction: entries and their guards + months + count <= 100.
+
+    An entry over a period adds to up to 14 months (13 for 366 days, and its own day's), so
+    one entry always fits: 2 + 14 + 1 actions.
+    """
     chunk: list[int] = []
     months: set[str] = set()
     for index, entry in enumerate(entries):
-        month = entry.day.isoformat()[:7]
-        if chunk and 2 * (len(chunk) + 1) + len(months | {month}) + 1 > MAX_TRANSACTION:
+        touched = spread.months(entry)
+        if chunk and 2 * (len(chunk) + 1) + len(months | touched) + 1 > MAX_TRANSACTION:
             yield chunk
             chunk, months = [], set()
         chunk.append(index)
-        months.add(month)
+        months |= touched
     if chunk:
         yield chunk
 
 
 def unchanged(current: Item) -> tuple[str, Item]:
     """A condition that holds while an entry still adds what `current` added to the totals."""
-    day = "#day = :day" if "day" in current else "attribute_not_exists(#day)"
     values = {":co2eKg": current["co2eKg"], ":category": current["category"]}
-    if "day" in current:
-        values[":day"] = current["day"]
-    return f"{EXISTS} AND co2eKg = :co2eKg AND category = :category AND {day}", values
+    clauses = [EXISTS, "co2eKg = :co2eKg", "category = :category"]
+    for name, reference in (
+        ("day", "#day"),
+        ("periodStart", "periodStart"),
+        ("periodEnd", "periodEnd"),
+    ):
+        if name in current:
+            clauses.append(f"{reference} = :{name}")
+            values[f":{name}"] = current[name]
+        else:
+            clauses.append(f"attribute_not_exists({reference})")
+    return " AND ".join(clauses), values
 
 
 def put(

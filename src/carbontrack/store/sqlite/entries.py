@@ -18,7 +18,7 @@ from carbontrack.domain.models import Entry, FactorUsed, Page
 from carbontrack.store.cursor import decode_cursor, encode_cursor
 from carbontrack.store.sqlite.codec import db_time, integrity_error, py_time
 from carbontrack.store.sqlite.connection import Database
-from carbontrack.store.sqlite.rollups import Contribution, apply
+from carbontrack.store.sqlite.rollups import Contribution, apply, contributions
 from carbontrack.store.sqlite.updates import versioned_update
 
 BACKEND = "sqlite"
@@ -50,6 +50,8 @@ _COLUMNS = (
     "updated_at",
     "day",
     "version",
+    "period_start",
+    "period_end",
 )
 _INSERT = f"INSERT INTO entries ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"  # noqa: S608
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM entries"  # noqa: S608
@@ -81,12 +83,14 @@ _UPSERT = (
         factor_unit = excluded.factor_unit, requested_factor_id = excluded.requested_factor_id,
         resolution = excluded.resolution, note = excluded.note,
         created_at = excluded.created_at, updated_at = excluded.updated_at, day = excluded.day,
-        version = excluded.version
+        version = excluded.version, period_start = excluded.period_start,
+        period_end = excluded.period_end
 """
 )
 # What an entry adds to its user's totals, read in the write transaction that changes it.
-_CONTRIBUTION = "SELECT day, category, co2e_kg FROM entries WHERE user_id = ? AND entry_id = ?"
-_DELETE = "DELETE FROM entries WHERE user_id = ? AND entry_id = ? RETURNING day, category, co2e_kg"
+_ADDS = "day, category, co2e_kg, period_start, period_end"
+_CONTRIBUTION = f"SELECT {_ADDS} FROM entries WHERE user_id = ? AND entry_id = ?"  # noqa: S608
+_DELETE = f"DELETE FROM entries WHERE user_id = ? AND entry_id = ? RETURNING {_ADDS}"  # noqa: S608
 
 
 class SqliteEntries:
@@ -109,7 +113,8 @@ class SqliteEntries:
         try:
             with self._db.write() as conn:
                 conn.executemany(_INSERT, rows)
-                apply(conn, entries[0].user_id, added=map(_contribution, entries))
+                added = (part for entry in entries for part in _contribution(entry))
+                apply(conn, entries[0].user_id, added=added)
         except sqlite3.IntegrityError as exc:
             raise integrity_error(exc, duplicate="entry already exists", field="entry_id") from None
 
@@ -155,7 +160,7 @@ class SqliteEntries:
                     raise Conflict(
                         "the entry was changed by another request meanwhile", field="entry_id"
                     )
-                apply(conn, read.user_id, added=[_contribution(new)], removed=[old])
+                apply(conn, read.user_id, added=_contribution(new), removed=contributions(*old))
         except sqlite3.IntegrityError as exc:
             raise integrity_error(exc, duplicate="entry already exists") from None
         return new
@@ -167,7 +172,7 @@ class SqliteEntries:
             removed = conn.execute(_DELETE, (user_id, entry_id)).fetchall()
             if not removed:
                 raise NotFound("entry not found", field="entry_id")
-            apply(conn, user_id, removed=removed)
+            apply(conn, user_id, removed=contributions(*removed[0]))
 
     def list_for_user(
         self,
@@ -252,11 +257,23 @@ def _row(entry: Entry) -> tuple[Any, ...]:
         updated_at,
         entry.day.isoformat(),
         entry.version,
+        _iso(entry.period_start),
+        _iso(entry.period_end),
     )
 
 
-def _contribution(entry: Entry) -> Contribution:
-    return entry.day.isoformat(), entry.category, entry.co2e_kg
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _contribution(entry: Entry) -> list[Contribution]:
+    return contributions(
+        entry.day.isoformat(),
+        entry.category,
+        entry.co2e_kg,
+        _iso(entry.period_start),
+        _iso(entry.period_end),
+    )
 
 
 def _entry(row: Any) -> Entry:
@@ -285,4 +302,6 @@ def _entry(row: Any) -> Entry:
         updated_at=py_time(row[18]),
         note=row[16],
         version=row[20],
+        period_start=None if row[21] is None else date.fromisoformat(row[21]),
+        period_end=None if row[22] is None else date.fromisoformat(row[22]),
     )

@@ -1,7 +1,9 @@
 """Per-user totals in SQLite: tables `daily_totals` and `entry_counts`.
 
 `daily_totals` - key `(user_id, day, category)`: kg CO2e and entries per local day
-(`Entry.day`). `entry_counts` - key `user_id`: how many entries the user has. Both are
+(`Entry.day`), and `shares`, how many entries add to the row (an entry over a period adds a
+share of its kg to each of its days, and counts as an entry on its `day` only).
+`entry_counts` - key `user_id`: how many entries the user has. Both are
 changed by `apply` inside the `BEGIN IMMEDIATE` transaction of every entry write, so they
 always agree with the entries; a month is one range read on the key.
 """
@@ -12,43 +14,55 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from carbontrack.domain import spread
 from carbontrack.domain.models import MonthTotals, Tally
 from carbontrack.store import totals
 from carbontrack.store.sqlite.connection import Database
 
 _ADD_TOTAL = """
-    INSERT INTO daily_totals (user_id, day, category, co2e_kg, entries) VALUES (?, ?, ?, ?, ?)
+    INSERT INTO daily_totals (user_id, day, category, co2e_kg, entries, shares)
+    VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (user_id, day, category) DO UPDATE SET
-        co2e_kg = co2e_kg + excluded.co2e_kg, entries = entries + excluded.entries
+        co2e_kg = co2e_kg + excluded.co2e_kg, entries = entries + excluded.entries,
+        shares = shares + excluded.shares
 """
-# A (day, category) without entries left goes, so its float residue cannot linger.
+# A (day, category) that no entry adds to any more goes, so its float residue cannot linger.
 _DROP_EMPTY = """
-    DELETE FROM daily_totals WHERE user_id = ? AND day = ? AND category = ? AND entries <= 0
+    DELETE FROM daily_totals WHERE user_id = ? AND day = ? AND category = ? AND shares <= 0
 """
 _ADD_COUNT = """
     INSERT INTO entry_counts (user_id, entries) VALUES (?, ?)
     ON CONFLICT (user_id) DO UPDATE SET entries = entries + excluded.entries
 """
 _RANGE = """
-    SELECT day, category, co2e_kg, entries FROM daily_totals
+    SELECT day, category, co2e_kg, entries, shares FROM daily_totals
     WHERE user_id = ? AND day >= ? AND day < ?
 """
-_REBUILD = (
-    "DELETE FROM daily_totals WHERE user_id = :user_id",
-    """
-    INSERT INTO daily_totals (user_id, day, category, co2e_kg, entries)
-    SELECT user_id, day, category, sum(co2e_kg), count(*) FROM entries
-    WHERE user_id = :user_id GROUP BY day, category
-    """,
-    "DELETE FROM entry_counts WHERE user_id = :user_id",
-    """
-    INSERT INTO entry_counts (user_id, entries)
-    SELECT user_id, count(*) FROM entries WHERE user_id = :user_id GROUP BY user_id
-    """,
+_CLEAR = (
+    "DELETE FROM daily_totals WHERE user_id = ?",
+    "DELETE FROM entry_counts WHERE user_id = ?",
 )
+# What each entry adds, as `contributions` reads it.
+_STORED = """
+    SELECT day, category, co2e_kg, period_start, period_end FROM entries WHERE user_id = ?
+"""
 
-# One entry's contribution: (day "YYYY-MM-DD", category, kg CO2e).
-Contribution = tuple[str, str, float]
+# One part of an entry's contribution: (day "YYYY-MM-DD", category, kg CO2e, entries).
+Contribution = tuple[str, str, float, int]
+
+
+def contributions(
+    day: str, category: str, co2e_kg: float, period_start: str | None, period_end: str | None
+) -> list[Contribution]:
+    """What an entry adds: its kg on its day, or kg/n on each of its period's n days.
+
+    Either way it counts as one entry, on its own day.
+    """
+    if period_start is None or period_end is None:
+        return [(day, category, co2e_kg, 1)]
+    days = spread.days_between(date.fromisoformat(period_start), date.fromisoformat(period_end))
+    share = co2e_kg / len(days)
+    return [(d.isoformat(), category, share, 0) for d in days] + [(day, category, 0.0, 1)]
 
 
 def apply(
@@ -60,20 +74,21 @@ def apply(
 ) -> None:
     """Add and subtract entries' contributions, inside the caller's write transaction."""
     deltas: dict[tuple[str, str], list[float]] = {}
-    for sign, contributions in ((1, added), (-1, removed)):
-        for day, category, co2e_kg in contributions:
-            delta = deltas.setdefault((day, category), [0.0, 0])
+    for sign, parts in ((1, added), (-1, removed)):
+        for day, category, co2e_kg, entries in parts:
+            delta = deltas.setdefault((day, category), [0.0, 0, 0])
             delta[0] += sign * co2e_kg
-            delta[1] += sign
-    changed = [(key, kg, int(n)) for key, (kg, n) in deltas.items() if kg or n]
+            delta[1] += sign * entries
+            delta[2] += sign
+    changed = [(key, kg, int(n), int(s)) for key, (kg, n, s) in deltas.items() if kg or n or s]
     if not changed:
         return
-    rows = [(user_id, day, category, kg, n) for (day, category), kg, n in changed]
+    rows = [(user_id, day, category, kg, n, s) for (day, category), kg, n, s in changed]
     conn.executemany(_ADD_TOTAL, rows)
-    shrunk = [(user_id, day, category) for (day, category), _, n in changed if n < 0]
+    shrunk = [(user_id, day, category) for (day, category), _, _, s in changed if s < 0]
     if shrunk:
         conn.executemany(_DROP_EMPTY, shrunk)
-    count = sum(n for _, _, n in changed)
+    count = sum(n for _, _, n, _ in changed)
     if count:
         conn.execute(_ADD_COUNT, (user_id, count))
 
@@ -124,20 +139,30 @@ class SqliteRollups:
     def rebuild(self, user_id: str) -> None:
         """Recompute a user's totals from their entries in one transaction (after a restore)."""
         with self._db.write() as conn:
-            for statement in _REBUILD:
-                conn.execute(statement, {"user_id": user_id})
+            for statement in _CLEAR:
+                conn.execute(statement, (user_id,))
+            stored = conn.execute(_STORED, (user_id,)).fetchall()
+            apply(conn, user_id, added=(part for row in stored for part in contributions(*row)))
 
 
-def fold(rows: Iterable[tuple[str, str, float, int]]) -> dict[str, MonthTotals]:
-    """MonthTotals by month from (day "YYYY-MM-DD", category, kg, entries) rows."""
+def fold(rows: Iterable[tuple[str, str, float, int, int]]) -> dict[str, MonthTotals]:
+    """MonthTotals by month from (day "YYYY-MM-DD", category, kg, entries, shares) rows."""
     kg: dict[str, dict[tuple[int, str], float]] = {}
     counts: dict[str, dict[int, int]] = {}
-    for day, category, co2e_kg, entries in rows:
+    shared: dict[str, set[int]] = {}
+    for day, category, co2e_kg, entries, shares in rows:
         month, day_of_month = day[:7], int(day[8:10])
         kg.setdefault(month, {})[(day_of_month, category)] = co2e_kg
         by_day = counts.setdefault(month, {})
         by_day[day_of_month] = by_day.get(day_of_month, 0) + entries
-    return {month: totals.month_totals(month, kg[month], counts[month]) for month in kg}
+        if shares > 0:
+            shared.setdefault(month, set()).add(day_of_month)
+    return {
+        month: totals.month_totals(
+            month, kg[month], counts[month], frozenset(shared.get(month, ()))
+        )
+        for month in kg
+    }
 
 
 def _next_month(month: str) -> str:

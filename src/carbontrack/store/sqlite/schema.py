@@ -246,7 +246,21 @@ _V4_THROTTLE_SWEEP: tuple[str, ...] = (
 )
 _V4 = (*_V4_VERSIONS, *_V4_THROTTLE_SWEEP)
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+# Version 5 (issue 13): entries over a period (local days, both included; NULL for none).
+# Their kg is spread over the period's days, which daily_totals counts in `shares` (the
+# entries and period entries that add to a row); a row goes when its shares reach 0.
+_V5: tuple[str, ...] = (
+    "ALTER TABLE entries ADD COLUMN period_start TEXT",
+    "ALTER TABLE entries ADD COLUMN period_end TEXT",
+    "ALTER TABLE daily_totals ADD COLUMN shares INTEGER NOT NULL DEFAULT 0",
+    "UPDATE daily_totals SET shares = entries",
+)
+
+# Version 6 (issue 13): the profile's distance unit for the log form, "km" or "mi"; users
+# from before it keep km, the default they had.
+_V6: tuple[str, ...] = ("ALTER TABLE users ADD COLUMN distance_unit TEXT NOT NULL DEFAULT 'km'",)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

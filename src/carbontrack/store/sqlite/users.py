@@ -14,10 +14,14 @@ from carbontrack.store.sqlite.connection import Database
 
 _INSERT = """
     INSERT INTO users (
-        user_id, email, name, password_hash, created_at, country, time_zone, token_version
-    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        user_id, email, name, password_hash, created_at, country, time_zone, token_version,
+        distance_unit
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
-_COLUMNS = "user_id, email, name, password_hash, created_at, country, time_zone, token_version"
+_COLUMNS = (
+    "user_id, email, name, password_hash, created_at, country, time_zone, token_version, "
+    "distance_unit"
+)
 _SELECT = f"SELECT {_COLUMNS} FROM users"  # noqa: S608
 _GET = _SELECT + " WHERE user_id = ?"
 _ALL = _SELECT + " ORDER BY user_id"
@@ -28,7 +32,8 @@ _UPSERT = (
     ON CONFLICT (user_id) DO UPDATE SET
         email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
         created_at = excluded.created_at, country = excluded.country,
-        time_zone = excluded.time_zone, token_version = excluded.token_version
+        time_zone = excluded.time_zone, token_version = excluded.token_version,
+        distance_unit = excluded.distance_unit
 """
 )
 _SCAN_BATCH = 500
@@ -88,10 +93,15 @@ class SqliteUsers:
         country: str | None = None,
         time_zone: str | None = None,
         clear_country: bool = False,
+        distance_unit: str | None = None,
     ) -> User:
         """Set only the profile columns given, in one UPDATE; the user as it now is."""
         changed = profile_changes(
-            name=name, country=country, time_zone=time_zone, clear_country=clear_country
+            name=name,
+            country=country,
+            time_zone=time_zone,
+            clear_country=clear_country,
+            distance_unit=distance_unit,
         )
         # The column names are this function's own keywords, never input.
         assignments = ", ".join(f"{column} = ?" for column in changed) or "user_id = user_id"
@@ -136,6 +146,7 @@ def _user(row: Any) -> User:
         country=row[5],
         time_zone=row[6],
         token_version=row[7],
+        distance_unit=row[8],
     )
 
 
@@ -162,4 +173,5 @@ def _row(user: User) -> tuple[Any, ...]:
         user.country,
         user.time_zone,
         user.token_version,
+        user.distance_unit,
     )

@@ -14,6 +14,7 @@ from carbontrack.web.app import (
     dashboard,
     goals,
     history,
+    log_again,
     profile,
     recommendations,
     teams,
@@ -28,6 +29,7 @@ router.include_router(teams.router)  # /teams, /teams/{teamId}
 router.include_router(achievements.router)  # /achievements
 router.include_router(recommendations.router)  # /recommendations
 router.include_router(activities.router)  # /log
+router.include_router(log_again.router)  # /log/again: one-tap repeat of a shortcut
 router.include_router(history.router)  # /history, its edit, delete, import, export
 router.include_router(dashboard.router)  # /
 

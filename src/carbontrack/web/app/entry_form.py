@@ -1,6 +1,7 @@
 """The entry form of /log and /history/{id}/edit: read what was typed, check it, show it again.
 
-Field names are the API's (`factorId`, `quantity`, `unit`, `timestamp`, `note`), so a domain
+Field names are the API's (`factorId`, `quantity`, `unit`, `timestamp`, `note`, and for a
+bill over a period `periodStart`, `periodEnd`: local days, YYYY-MM-DD), so a domain
 error's `field` names the form field it belongs next to. Each field is checked on its own
 with the footprint engine's rules first, so a form with two mistakes shows both; the service
 then applies every rule again when it saves.
@@ -10,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from carbontrack.domain import footprint, units
+from carbontrack.domain import footprint, periods, spread, units
 from carbontrack.domain.dates import FIRST_DAY, LAST_DAY
 from carbontrack.domain.errors import DomainError, InvalidInput
 from carbontrack.domain.models import Entry
@@ -24,7 +26,7 @@ from carbontrack.web.app.forms import domain_errors
 
 T = TypeVar("T")
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # the value format of <input type="datetime-local">
-FIELDS = ("factorId", "quantity", "unit", "timestamp", "note")
+FIELDS = ("factorId", "quantity", "unit", "timestamp", "note", "periodStart", "periodEnd")
 FIELD_NAMES = {name: name for name in FIELDS}
 # How units read in a menu; any unit not named here shows its own spelling.
 UNIT_LABELS: dict[str, str] = {
@@ -56,6 +58,8 @@ class EntryForm:
     unit: str = ""
     timestamp: str = ""  # the user's local time, as <input type="datetime-local"> sends it
     note: str = ""
+    period_start: str = ""  # a bill's first and last local days, as <input type="date"> sends them
+    period_end: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
     def value(self, name: str) -> str:
@@ -66,6 +70,8 @@ class EntryForm:
             "unit": self.unit,
             "timestamp": self.timestamp,
             "note": self.note,
+            "periodStart": self.period_start,
+            "periodEnd": self.period_end,
         }[name]
 
     def fail(self, exc: DomainError) -> None:
@@ -82,6 +88,8 @@ class Checked:
     unit: str
     timestamp: datetime  # UTC
     note: str | None
+    period_start: date | None = None
+    period_end: date | None = None
 
 
 def local_minute(moment: datetime, time_zone: str) -> str:
@@ -115,6 +123,10 @@ def check(form: EntryForm, *, time_zone: str, now: datetime) -> Checked | None:
     quantity = _field(form, "quantity", _quantity)
     timestamp = _field(form, "timestamp", lambda raw: _timestamp(raw, time_zone, now))
     note = _field(form, "note", _note)
+    start = _field(form, "periodStart", partial(_day, name="periodStart"))
+    end = _field(form, "periodEnd", partial(_day, name="periodEnd"))
+    if "periodStart" not in form.errors and "periodEnd" not in form.errors:
+        _check_period(form, start, end, today=periods.local_day(now, time_zone))
     if not form.factor_id.strip():
         form.errors["factorId"] = "Choose an activity: search for it above."
     if not form.unit.strip():
@@ -127,6 +139,8 @@ def check(form: EntryForm, *, time_zone: str, now: datetime) -> Checked | None:
         unit=form.unit.strip(),
         timestamp=timestamp,
         note=note or None,
+        period_start=start,
+        period_end=end,
     )
 
 
@@ -147,6 +161,11 @@ def _quantity(raw: str) -> float:
     return value
 
 
+def parse_timestamp(raw: str, *, time_zone: str, now: datetime) -> datetime:
+    """A datetime-local value read in `time_zone`, in UTC; `InvalidInput` on "timestamp"."""
+    return _timestamp(raw, time_zone, now)
+
+
 def _timestamp(raw: str, time_zone: str, now: datetime) -> datetime:
     try:
         local: datetime | None = datetime.strptime(raw.strip(), LOCAL_MINUTE)
@@ -158,6 +177,24 @@ def _timestamp(raw: str, time_zone: str, now: datetime) -> datetime:
     moment = local.replace(tzinfo=ZoneInfo(time_zone)).astimezone(UTC)
     footprint.check_timestamp(moment, now=now)
     return moment
+
+
+def _check_period(form: EntryForm, start: date | None, end: date | None, *, today: date) -> None:
+    """The service's period rule, so its message shows next to its field with the others."""
+    try:
+        spread.check_period(start, end, today=today)
+    except DomainError as exc:
+        form.fail(exc)
+
+
+def _day(raw: str, *, name: str) -> date | None:
+    """A period's day as <input type="date"> sends it; blank is no period."""
+    if not raw.strip():
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise InvalidInput("Enter the day as YYYY-MM-DD.", field=name) from None
 
 
 def _note(raw: str) -> str:
@@ -178,6 +215,13 @@ def unit_choices(unit_type: str, *also: str) -> list[tuple[str, str]]:
         if units.unit_type(canonical) == unit_type and canonical not in values:
             values.append(canonical)
     return [(value, UNIT_LABELS.get(value, value)) for value in values]
+
+
+def default_unit(factor_unit: str, unit_type: str, *, distance_unit: str) -> str:
+    """The unit offered first: the profile's km or miles for a distance, else the factor's."""
+    if unit_type != "distance":
+        return factor_unit
+    return "mile" if distance_unit == "mi" else "km"
 
 
 def selected_unit(typed: str, default: str) -> str:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from carbontrack.api.schemas import to_camel
+from carbontrack.api.schemas import EXTRA_COUNTRIES, to_camel
 from carbontrack.domain.errors import DomainError, TooManyAttempts
 
 FormErrors = dict[str, str]
@@ -69,7 +69,8 @@ def _sentence(message: str) -> str:
 @cache
 def country_options() -> tuple[tuple[str, str], ...]:
     """(ISO 3166-1 alpha-2, name) for every country the API accepts, sorted by name."""
-    countries = sorted((c.name, c.alpha_2) for c in pycountry.countries)
+    iso = ((c.name, c.alpha_2) for c in pycountry.countries)
+    countries = sorted((*iso, *((name, code) for code, name in EXTRA_COUNTRIES.items())))
     return (("", "Not set"), *((code, name) for name, code in countries))
 
 

@@ -28,7 +28,7 @@ from carbontrack.domain.categories import CATEGORIES
 from carbontrack.domain.dates import FIRST_DAY, LAST_DAY
 from carbontrack.domain.errors import InvalidInput
 from carbontrack.domain.models import Entry, Page, User
-from carbontrack.services import entries, transfer
+from carbontrack.services import entries, range_totals, transfer
 from carbontrack.store.base import Store
 from carbontrack.web.app import entry_form, history_edit, history_import, session
 from carbontrack.web.app.history_edit import HISTORY
@@ -49,11 +49,13 @@ class Filters:
     from_day: str = ""
     to_day: str = ""
     category: str = ""
+    sort: str = ""  # "" (newest first) or "amount" (largest first, within the page shown)
     errors: dict[str, str] = field(default_factory=dict)
 
     def query(self, **extra: str) -> str:
         """The filters (and `extra`) as a query string, empty values left out."""
-        values = {"from": self.from_day, "to": self.to_day, "category": self.category, **extra}
+        values = {"from": self.from_day, "to": self.to_day, "category": self.category}
+        values |= {"sort": self.sort, **extra}
         return urlencode({k: v for k, v in values.items() if v})
 
     def url(self, **extra: str) -> str:
@@ -69,6 +71,8 @@ class Bounds:
     since: datetime | None
     until: datetime | None
     category: str | None
+    first: date | None = None  # the local days asked for, both included
+    last: date | None = None
 
 
 @router.get(HISTORY)
@@ -79,14 +83,27 @@ def history_page(
     from_day: Annotated[str, Query(alias="from")] = "",
     to_day: Annotated[str, Query(alias="to")] = "",
     category: str = "",
+    sort: str = "",
     cursor: str = "",
 ) -> Response:
-    """The user's entries newest first, filtered, one page at a time."""
-    filters = Filters(from_day=from_day.strip(), to_day=to_day.strip(), category=category.strip())
+    """The user's entries newest first (or a page by amount), filtered, one page at a time."""
+    filters = Filters(
+        from_day=from_day.strip(),
+        to_day=to_day.strip(),
+        category=category.strip(),
+        sort="amount" if sort.strip() == "amount" else "",
+    )
     bounds = _bounds(filters, user.time_zone)
     page: Page[Entry] = Page()
+    total = None
     if bounds is not None:
         page = _page_of(store, user, bounds, cursor, filters)
+        total = _total(store, user, bounds)
+    shown = list(page.items)
+    if filters.sort == "amount":
+        # The store keeps entries in date order (DynamoDB key: user id + timestamp), so an
+        # order by amount across all pages would read every entry: this sorts the page shown.
+        shown.sort(key=lambda entry: -entry.co2e_kg)
     here = filters.url(cursor=cursor) if page.items else filters.url()
     return render(
         request,
@@ -95,11 +112,15 @@ def history_page(
         filters=filters,
         category_options=CATEGORY_OPTIONS,
         page=page,
-        rows=[_row(entry, user.time_zone) for entry in page.items],
+        rows=[_row(entry, user.time_zone) for entry in shown],
+        total=total,
+        total_kg=entry_form.format_kg(total.co2e_kg) if total else "",
+        max_months=range_totals.MAX_MONTHS,
+        sort_url=filters.url(cursor=cursor, sort="" if filters.sort else "amount"),
         first_url=filters.url() if cursor else None,
         next_url=filters.url(cursor=page.next_cursor) if page.next_cursor else None,
         back=here,
-        filtered=bool(filters.query()),
+        filtered=bool(filters.from_day or filters.to_day or filters.category),
     )
 
 
@@ -122,6 +143,17 @@ def _bounds(filters: Filters, time_zone: str) -> Bounds | None:
             else None
         ),
         category=filters.category or None,
+        first=first,
+        last=last,
+    )
+
+
+def _total(store: Store, user: User, bounds: Bounds) -> range_totals.RangeTotal | None:
+    """The store-kept total of a date range with both ends; None without one."""
+    if bounds.first is None or bounds.last is None:
+        return None
+    return range_totals.range_total(
+        store=store, user=user, first=bounds.first, last=bounds.last, category=bounds.category
     )
 
 

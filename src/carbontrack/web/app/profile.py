@@ -31,7 +31,13 @@ from carbontrack.web.app.templating import render
 
 router = APIRouter()
 
-DETAIL_FIELDS = {"name": "name", "country": "country", "timeZone": "time_zone"}
+DETAIL_FIELDS = {
+    "name": "name",
+    "country": "country",
+    "timeZone": "time_zone",
+    "distanceUnit": "distance_unit",
+}
+DISTANCE_OPTIONS = (("km", "Kilometres (km)"), ("mi", "Miles"))
 PASSWORD_FIELDS = {"currentPassword": "current_password", "newPassword": "new_password"}
 Text = Annotated[str, Form()]
 
@@ -51,11 +57,18 @@ def update_details(
     name: Text = "",
     country: Text = "",
     time_zone: Text = "",
+    distance_unit: Text = "",
 ) -> Response:
-    """Save name, country and time zone."""
+    """Save name, country, time zone and distance unit (left as it is when not sent)."""
     values = {"name": name, "country": country, "time_zone": time_zone}
+    values["distance_unit"] = distance_unit or user.distance_unit
     try:
-        patch = ProfilePatch(name=name, country=country or None, time_zone=time_zone)
+        patch = ProfilePatch(
+            name=name,
+            country=country or None,
+            time_zone=time_zone,
+            distance_unit=distance_unit or None,
+        )
     except ValidationError as exc:
         errors = validation_errors(exc, DETAIL_FIELDS)
         return _page(request, user, details=values, details_errors=errors, status_code=422)
@@ -64,6 +77,7 @@ def update_details(
         country=patch.country,
         time_zone=patch.time_zone,
         clear_country=patch.country is None,
+        distance_unit=patch.distance_unit,
     )
     accounts.update_profile(store=store, user=user, changes=changes)
     session.flash(request, "Your profile is saved.")
@@ -128,6 +142,7 @@ def delete_account(
 
 def _page(request: Request, user: User, *, status_code: int = 200, **forms: Any) -> Response:
     details = {"name": user.name, "country": user.country or "", "time_zone": user.time_zone}
+    details["distance_unit"] = user.distance_unit
     context: dict[str, Any] = {
         "details": details,
         "details_errors": {},
@@ -148,5 +163,6 @@ def _page(request: Request, user: User, *, status_code: int = 200, **forms: Any)
         errors=errors,
         countries=country_options(),
         time_zones=time_zone_options(),
+        distance_units=DISTANCE_OPTIONS,
         **context,
     )

@@ -16,9 +16,14 @@ export class Combobox {
    * @param {HTMLElement} status      a role="status" element for result counts
    * @param {{search: (text: string, signal: AbortSignal) => Promise<object[]>,
    *          label: (item: object) => Node[], onChoose: (item: object) => void,
-   *          minChars?: number}} options
+   *          minChars?: number, nouns?: [string, string]}} options
    */
-  constructor(input, listbox, status, { search, label, onChoose, minChars = 2 }) {
+  constructor(
+    input,
+    listbox,
+    status,
+    { search, label, onChoose, minChars = 2, nouns = ["activity", "activities"] },
+  ) {
     this.input = input;
     this.listbox = listbox;
     this.status = status;
@@ -26,6 +31,7 @@ export class Combobox {
     this.label = label;
     this.onChoose = onChoose;
     this.minChars = minChars;
+    this.nouns = nouns; // what an option is, singular and plural, for the status line
     this.items = [];
     this.active = -1;
     this.timer = 0;
@@ -77,8 +83,8 @@ export class Combobox {
     if (controller.signal.aborted) return;
     this.show(items);
     this.status.textContent = items.length
-      ? `${items.length} ${items.length === 1 ? "activity" : "activities"} found; use the up and down arrow keys to choose.`
-      : `No activity matches “${text}”.`;
+      ? `${items.length} ${items.length === 1 ? this.nouns[0] : this.nouns[1]} found; use the up and down arrow keys to choose.`
+      : `No ${this.nouns[0]} matches “${text}”.`;
   }
 
   show(items) {

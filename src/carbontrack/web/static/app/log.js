@@ -1,10 +1,12 @@
-// The log page (/log): pick an activity with the combobox, get units of its dimension only,
+// The log page (/log): pick an activity with the combobox (everyday activities from
+// GET /api/activities first, then raw factors), get units of its dimension only,
 // and see the kg CO2e before saving. The preview comes from GET /api/factors/{id}/estimate,
 // the same footprint engine that saving uses (unit conversion included), so the number shown
 // is the number saved. Without this script the page still works: search reloads the page with
 // results, and the Preview button asks the server.
 
 import { Combobox } from "./combobox.js";
+import { FoodPortions, showFlight, startAirportFields } from "./log_flight_food.js";
 
 const SEARCH_LIMIT = 10;
 const PREVIEW_DELAY_MS = 250;
@@ -42,18 +44,32 @@ export function formatKg(kg) {
   }).format(kg);
 }
 
-function searchFactors(text, signal) {
+/** Activities (a flight too: it opens the flight form) then raw factors; says so when none. */
+async function searchActivities(text, signal) {
   const query = new URLSearchParams({ q: text, limit: String(SEARCH_LIMIT) });
-  return getJSON(`/api/factors?${query}`, signal).then((body) => body.items);
+  const body = await getJSON(`/api/activities?${query}`, signal);
+  const found = [...body.items, ...body.factors];
+  const noMatch = byId("no-match");
+  noMatch.hidden = found.length > 0;
+  noMatch.textContent = found.length
+    ? ""
+    : `Nothing matches “${text}”. Try other words, or browse a category below.`;
+  return found;
 }
 
-function optionLabel(factor) {
+function optionLabel(item) {
   const name = document.createElement("span");
   name.className = "option-name";
-  name.textContent = factor.activity;
   const detail = document.createElement("span");
   detail.className = "option-detail";
-  detail.textContent = `${factor.category} · per ${factor.unit} · ${factor.region} · ${factor.dataset}`;
+  if (item.activityId) {
+    name.textContent = item.name;
+    const per = item.unit ? ` · per ${item.unit}` : "";
+    detail.textContent = `${item.category}${per} · ${item.note}`;
+  } else {
+    name.textContent = item.activity;
+    detail.textContent = `${item.category} · per ${item.unit} · ${item.region} · ${item.dataset}`;
+  }
   return [name, detail];
 }
 
@@ -64,18 +80,33 @@ class LogForm {
     this.unit = byId("f-unit");
     this.preview = byId("preview");
     this.unitChoices = JSON.parse(byId("unit-choices").textContent);
+    this.unitHelp = JSON.parse(byId("unit-help-lines").textContent);
     this.timer = 0;
     this.pending = null;
+    this.portions = new FoodPortions({ quantity: this.quantity, unit: this.unit });
     byId("preview-button")?.setAttribute("hidden", "");
     this.quantity.addEventListener("input", () => this.schedulePreview());
     this.unit.addEventListener("change", () => this.schedulePreview());
     if (this.factorId.value && this.quantity.value) this.schedulePreview();
   }
 
+  /** An everyday activity: its factor, in the unit people use for it. */
+  async chooseActivity(activity) {
+    try {
+      const factor = await getJSON(`/api/factors/${encodeURIComponent(activity.factorId)}`);
+      this.choose(factor, { unit: activity.unit, name: activity.name });
+    } catch (error) {
+      this.preview.textContent = `No activity: ${error.message}`;
+    }
+  }
+
   /** Show a factor chosen in the combobox, offer its units, and move on to the quantity. */
-  choose(factor) {
+  choose(factor, { unit = factor.unit, name = "" } = {}) {
+    // A trip is offered in the profile's distance unit (km or miles), whatever the default.
+    if (factor.unitType === "distance") unit = byId("entry-form").dataset.distanceUnit;
     this.factorId.value = factor.factorId;
-    byId("chosen-activity").textContent = `${factor.activity} (${factor.region})`;
+    const prefix = name ? `${name}: ` : "";
+    byId("chosen-activity").textContent = `${prefix}${factor.activity} (${factor.region})`;
     byId("factor-value").textContent = `${factor.co2eKgPerUnit} kg CO2e per ${factor.unit}`;
     byId("factor-citation").textContent = factor.source;
     byId("factor-dataset").textContent = `${factor.dataset}, values for ${factor.year}`;
@@ -83,15 +114,18 @@ class LogForm {
     byId("factor-source").hidden = false;
     byId("f-factorId-error")?.remove();
     byId("f-factorId").removeAttribute("aria-invalid");
-    this.offerUnits(factor.unitType, factor.unit);
+    this.offerUnits(factor.unitType, unit, /passenger/i.test(factor.activity));
+    this.portions.show(factor);
+    showFlight(false);
     const url = new URL(window.location.href);
-    url.search = new URLSearchParams({ factor: factor.factorId }).toString();
+    const params = name ? { factor: factor.factorId, unit } : { factor: factor.factorId };
+    url.search = new URLSearchParams(params).toString();
     window.history.replaceState(null, "", url);
     this.quantity.focus();
     this.schedulePreview();
   }
 
-  offerUnits(unitType, selected) {
+  offerUnits(unitType, selected, perPassenger = false) {
     const choices = [...(this.unitChoices[unitType] || [])];
     if (!choices.some(([value]) => value === selected)) choices.push([selected, selected]);
     const options = choices.map(([value, label]) => {
@@ -103,6 +137,20 @@ class LogForm {
     });
     this.unit.replaceChildren(...options);
     this.unit.disabled = false;
+    this.showUnitHelp(choices.map(([value]) => value), perPassenger);
+  }
+
+  /** One line per offered unit on what it is and its size (domain/unit_help.py, from the page). */
+  showUnitHelp(values, perPassenger) {
+    const lines = values.map((value) => this.unitHelp.units[value]).filter(Boolean);
+    if (perPassenger) lines.push(this.unitHelp.passengerKm);
+    const items = lines.map((line) => {
+      const item = document.createElement("li");
+      item.textContent = line;
+      return item;
+    });
+    byId("unit-help-list").replaceChildren(...items);
+    byId("unit-help").hidden = items.length === 0;
   }
 
   schedulePreview() {
@@ -127,7 +175,8 @@ class LogForm {
     const url = `/api/factors/${encodeURIComponent(this.factorId.value)}/estimate?${query}`;
     try {
       const estimate = await getJSON(url, controller.signal);
-      this.preview.textContent = `About ${formatKg(estimate.co2eKg)} kg CO2e`;
+      const pictured = estimate.equivalents.map((e) => ` (${e.text})`).join("");
+      this.preview.textContent = `About ${formatKg(estimate.co2eKg)} kg CO2e${pictured}`;
     } catch (error) {
       if (controller.signal.aborted) return;
       this.preview.textContent = `No preview: ${error.message}`;
@@ -137,7 +186,15 @@ class LogForm {
 
 const logForm = new LogForm();
 new Combobox(byId("f-factorId"), byId("factor-options"), byId("factor-search-status"), {
-  search: searchFactors,
+  search: searchActivities,
   label: optionLabel,
-  onChoose: (factor) => logForm.choose(factor),
+  onChoose: (item) => {
+    if (item.input === "route") showFlight(true);
+    else if (item.activityId) logForm.chooseActivity(item);
+    else logForm.choose(item);
+  },
+});
+startAirportFields();
+byId("f-factorId").addEventListener("input", (event) => {
+  if (event.target.value.trim().length < 2) byId("no-match").hidden = true;
 });
