@@ -16,11 +16,9 @@ from carbontrack.api.deps import StoreDep
 from carbontrack.domain.errors import InvalidInput
 from carbontrack.services import entries
 from carbontrack.web.app import session
-from carbontrack.web.app.activities import saved_message
+from carbontrack.web.app.activities import Text, saved_message
 
 router = APIRouter()
-
-Text = Annotated[str, Form()]
 
 
 @router.post("/log/again")
