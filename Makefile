@@ -56,10 +56,12 @@ REGION ?= eu-central-1
 STACK ?= carbontrack-$(STAGE)
 LAMBDA_DIR := build/lambda
 DEPLOY_PARAMETERS = Stage=$(STAGE) Region=$(REGION) $(if $(ALARM_EMAIL),AlarmEmail=$(ALARM_EMAIL)) \
-	$(if $(DOMAIN_NAME),DomainName=$(DOMAIN_NAME) CertificateArn=$(CERTIFICATE_ARN))
+	$(if $(DOMAIN_NAME),DomainName=$(DOMAIN_NAME) CertificateArn=$(CERTIFICATE_ARN)) \
+	$(if $(INVENTORY_ROLE_ARNS),InventoryRoleArns=$(INVENTORY_ROLE_ARNS) InventoryExternalId=$(INVENTORY_EXTERNAL_ID)) \
+	$(if $(INVENTORY_REGIONS),InventoryRegions=$(INVENTORY_REGIONS))
 
 # Two packages for Lambda's python3.12 on arm64, whatever machine builds them (binary wheels
-# only): core (the api, web and backup functions) and explorer (numpy, scipy, shapely); what
+# only): core (the api, web, backup and inventory functions) and explorer (numpy, scipy, shapely); what
 # each leaves out, and why, is in src/carbontrack/infra/package.py.
 lambda-package: setup ## Build the Lambda packages (python3.12, arm64) in build/lambda/
 	$(BIN)/python -m carbontrack.infra.package build core $(LAMBDA_DIR)/core
@@ -74,7 +76,7 @@ deploy: lambda-package ## Deploy to AWS: STAGE=prod REGION=eu-central-1 ALARM_EM
 
 infra-lint: setup ## cfn-lint the SAM template and check its generated tables (tests/infra does more)
 	$(BIN)/python -m carbontrack.infra.tables --check
-	$(BIN)/cfn-lint infra/template.yaml
+	$(BIN)/cfn-lint infra/template.yaml infra/inventory-member-role.yaml
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var build web/node_modules src/carbontrack/web/static/vendor test-artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -13,6 +13,7 @@ from bench import (
     dynamodb_calls,
     explorer,
     explorer_index,
+    inventory,
     pages,
     queries,
     soak,
@@ -32,6 +33,7 @@ BENCHMARKS = (
     "coldstart",
     "soak",
     "queries",
+    "inventory",
 )
 
 
@@ -104,6 +106,21 @@ def main(argv: list[str] | None = None) -> int:
         default="both",
         help="the store(s) to soak (soak); DynamoDB is a moto server on 127.0.0.1",
     )
+    parser.add_argument(
+        "--inventory-resources", type=int, default=2_000, help="resources in moto (inventory)"
+    )
+    parser.add_argument(
+        "--inventory-latency-ms",
+        type=float,
+        default=50.0,
+        help="round trip the moto server adds to each AWS call (inventory)",
+    )
+    parser.add_argument(
+        "--inventory-workers",
+        type=int,
+        default=16,
+        help="the concurrent refresh's pool (inventory)",
+    )
     args = parser.parse_args(argv)
     unknown = set(args.names) - set(BENCHMARKS)
     if unknown:
@@ -142,6 +159,12 @@ def main(argv: list[str] | None = None) -> int:
         passed &= coldstart.run(repeats=args.coldstart_repeats)
     if "queries" in names:
         passed &= queries.run()
+    if "inventory" in names:
+        passed &= inventory.run(
+            resources=args.inventory_resources,
+            latency_ms=args.inventory_latency_ms,
+            workers=args.inventory_workers,
+        )
     if "soak" in names:
         stores = soak.STORES if args.store == "both" else (args.store,)
         passed &= soak.run(seconds=args.seconds, clients=args.clients, stores=stores)

@@ -125,8 +125,9 @@ def dynamodb_store(directory: Path) -> DynamoStore:
     if not moto_active:
         raise RuntimeError("request the aws_moto fixture first: never call real AWS from tests")
     digest = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:16]
-    store = DynamoStore(region=AWS_REGION, prefix=f"t{digest}-")
-    create_tables(store.client, store.prefix)
+    # Prefixed inherited tables too (aws-inventory-*), so no two stores share a table.
+    store = DynamoStore(region=AWS_REGION, prefix=f"t{digest}-", inherited_names=False)
+    create_tables(store.client, store.prefix, inherited_names=False)
     return store
 
 
@@ -143,7 +144,7 @@ def snapshot_tables(store: DynamoStore) -> TableItems:
     """The items of every table of an in-process moto store, to copy into fresh stores."""
     snapshot: TableItems = {}
     for spec in TABLES:
-        items = _moto_table(spec.name(store.prefix)).items
+        items = _moto_table(spec.name(store.prefix, inherited_names=False)).items
         if items:
             snapshot[spec.suffix] = pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
     return snapshot

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from carbontrack import __version__
+from carbontrack.ops.cli import ops_app
 from carbontrack.settings import Settings, get_settings
+from carbontrack.terminal import console, progress_bar
 
 if TYPE_CHECKING:
     from carbontrack.store.dynamodb import DynamoStore
@@ -31,7 +31,9 @@ anomalies_app = typer.Typer(help="Build the CO2 anomaly product.", no_args_is_he
 app.add_typer(anomalies_app, name="anomalies")
 deploy_app = typer.Typer(help="Deploy to AWS (docs/deploy-aws.md).", no_args_is_help=True)
 app.add_typer(deploy_app, name="deploy")
-console = Console()
+app.add_typer(ops_app, name="ops")
+users_app = typer.Typer(help="Manage user roles.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 DbOption = Annotated[
     Path | None,
@@ -192,7 +194,7 @@ def backup_export(path: BackupPath, db: DbOption = None) -> None:
 
     store = build_store(_settings(db))
     try:
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("exporting", total=None)
             manifest = backup.export(
                 store=store, path=path, progress=lambda n: progress.advance(task, n)
@@ -221,7 +223,7 @@ def backup_restore(
     store = build_store(_settings(db))
     try:
         manifest = backup.verify(path)
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("restoring", total=sum(manifest["counts"].values()))
             counts = backup.restore(
                 store=store, path=path, force=force, progress=lambda n: progress.advance(task, n)
@@ -232,6 +234,31 @@ def backup_restore(
     finally:
         store.close()
     console.print(f"Restored {counts} into the {store.backend} store.")
+
+
+@users_app.command("grant-operator")
+def users_grant_operator(
+    email: Annotated[str, typer.Argument(help="The email the user signed up with.")],
+    revoke: Annotated[
+        bool, typer.Option("--revoke", help="Take the operator role away instead.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Let the user with EMAIL use the operations console (/ops, /api/inventory)."""
+    from carbontrack.domain.errors import DomainError
+    from carbontrack.services import accounts
+    from carbontrack.store import build_store
+
+    store = build_store(_settings(db))
+    try:
+        user = accounts.grant_operator(store=store, email=email, operator=not revoke)
+    except DomainError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    state = "is now an operator" if user.operator else "is no longer an operator"
+    console.print(f"{user.email} {state}.")
 
 
 @anomalies_app.command("build")
@@ -302,17 +329,6 @@ def deploy_upload_assets(
     )
     if report.invalidation_id is not None:
         console.print(f"CloudFront invalidation {report.invalidation_id} of /{assets.PREFIX}*")
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
 
 
 @app.command()

@@ -3,7 +3,11 @@
 `carbontrack.lambda_handler.handler` serves API Gateway REST API proxy events (payload 1.0)
 with Mangum over the same `create_app(settings)` as `carbontrack serve` (lifespan off).
 `carbontrack.lambda_handler.backup_handler` runs the backend-neutral backup
-(`services.backup.export`) on the EventBridge schedule. Each builds what it needs on its first
+(`services.backup.export`) on the EventBridge schedule.
+`carbontrack.lambda_handler.inventory_handler` refreshes the operations console's AWS
+inventory (`ops.job`): on its daily schedule, or on demand when the API invokes it
+asynchronously; it fails the invocation when any scope failed, after storing the rest
+(docs/operations.md). Each builds what it needs on its first
 event (settings, secrets, store, app, boto3 clients) and keeps it for the container's life:
 importing this module builds nothing. The deployment package installs `.[aws]` (mangum,
 aws-lambda-powertools[tracer]).
@@ -28,13 +32,18 @@ Environment (settings.py documents every CARBONTRACK_* variable):
   rewrites the same keys. A prefix with a manifest holds a complete backup; restore it with
   `carbontrack backup restore <directory>` after downloading both files. The export is staged
   in /tmp (the function's ephemeral storage must hold it).
+- `CARBONTRACK_INVENTORY_ROLE_ARNS`, `CARBONTRACK_INVENTORY_EXTERNAL_ID`,
+  `CARBONTRACK_INVENTORY_REGIONS`, `CARBONTRACK_PRIMARY_REGION`: what the inventory function
+  refreshes. It never traces: a refresh makes thousands of AWS calls on a pool of threads.
 - `POWERTOOLS_LOG_LEVEL` (default INFO), `POWERTOOLS_TRACE_DISABLED`,
   `POWERTOOLS_METRICS_DISABLED`: Powertools' own. Logs are JSON on stdout from the
   `carbontrack` logger (every `carbontrack.*` module logs through it) with the Lambda request
   id, cold start and the API Gateway request id as correlation id, and one line per request;
   metrics are EMF in namespace `CarbonTrack`, service `carbontrack`: `ColdStart`,
-  `ServerErrors` (0 or 1 per request) and `BackupRecords`. X-Ray tracing (botocore patched)
-  runs where the function has tracing on (`Tracing: Active`), never off Lambda.
+  `ServerErrors` (0 or 1 per request), `BackupRecords`, and per refresh `InventoryScopes`,
+  `InventoryResources`, `InventoryFailedScopes` and `InventoryFailedRuns` (0 or 1). X-Ray
+  tracing (botocore patched) runs where the function has tracing on (`Tracing: Active`),
+  never off Lambda.
 
 Secrets: in production Lambda refuses a plain `CARBONTRACK_JWT_SECRET` or
 `CARBONTRACK_GEMINI_API_KEY` (a function's environment is readable by anyone allowed
@@ -80,6 +89,11 @@ _PLAIN_SECRETS = {
     "gemini_api_key": "CARBONTRACK_GEMINI_API_KEY",
 }
 _SECRET_ARNS = {"jwt_secret": "jwt_secret_arn", "gemini_api_key": "gemini_api_key_secret_arn"}
+_INVENTORY_METRICS = {
+    "InventoryScopes": "scopes",
+    "InventoryResources": "resources",
+    "InventoryFailedScopes": "failedScopes",
+}
 _TRUTHY = {"1", "true", "t", "yes", "y", "on"}
 
 
@@ -91,6 +105,11 @@ def handler(event: Event, context: LambdaContext) -> dict[str, Any]:
 def backup_handler(event: Event, context: LambdaContext) -> dict[str, Any]:
     """Back up every user's data to the backup bucket (the daily EventBridge schedule)."""
     return _backup()(event, context)
+
+
+def inventory_handler(event: Event, context: LambdaContext) -> dict[str, Any]:
+    """Refresh the AWS inventory: everything configured (the daily schedule) or one run."""
+    return _inventory()(event, context)
 
 
 @cache
@@ -159,6 +178,45 @@ def _backup() -> Handler:
         return {"bucket": bucket, "prefix": prefix, "counts": counts, "sha256": manifest["sha256"]}
 
     return _instrumented(run, tracer, correlation_id_path=None)
+
+
+@cache
+def _inventory() -> Handler:
+    """The inventory refresh, built on the container's first event and kept."""
+    from carbontrack.ops import job as inventory
+    from carbontrack.store import build_store
+
+    settings = _lambda_settings()
+    store = build_store(settings)
+    logger, metrics = _observability()
+
+    def run(event: Event, context: LambdaContext) -> dict[str, Any]:
+        failed = 1  # a bad payload, a failed scope: every invocation counts 0 or 1
+        try:
+            result = refresh(event)
+            failed = 0
+            return result
+        finally:
+            metrics.add_metric(name="InventoryFailedRuns", unit=MetricUnit.Count, value=failed)
+
+    def refresh(event: Event) -> dict[str, Any]:
+        job = inventory.job_of(event)
+        outcome = inventory.run(store=store, settings=settings, job=job)
+        if outcome is None:
+            logger.info(
+                "inventory refresh skipped: another run is going", extra={"runId": job.run_id}
+            )
+            return {"runId": job.run_id, "skipped": True}
+        summary = inventory.summary(job, outcome)
+        for name, key in _INVENTORY_METRICS.items():
+            metrics.add_metric(name=name, unit=MetricUnit.Count, value=summary[key])
+        logger.info("inventory refreshed", extra=summary)
+        if outcome.failed:
+            raise inventory.failure(outcome)
+        return summary
+
+    # No tracer: the refresh's AWS calls run on a pool of threads, thousands of them a run.
+    return _instrumented(run, None, correlation_id_path=None)
 
 
 def scheduled_day(event: Mapping[str, Any]) -> date:

@@ -7,6 +7,7 @@ reads the environment anywhere else.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,9 @@ DEV_SECRET_FILE = "jwt-secret"  # noqa: S105 - a file name
 # that a cold start imports only its own routes (docs/deploy-aws.md).
 AppPart = Literal["api", "web", "explorer"]
 ALL_PARTS: frozenset[AppPart] = frozenset({"api", "web", "explorer"})
+ALL_REGIONS = "all"  # CARBONTRACK_INVENTORY_REGIONS=all: every region enabled in the account
+REGION_PATTERN = r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$"
+ROLE_ARN_PATTERN = r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}"
 
 
 class Settings(BaseSettings):
@@ -119,6 +123,39 @@ class Settings(BaseSettings):
         default=30, ge=0, description="LLM calls per minute per process; 0 turns the LLM off."
     )
     reasoning_cache_days: int = Field(default=90, ge=1, le=3650)
+    # The operations console's inventory (docs/operations.md). The current credentials are
+    # always inventoried; these roles add other accounts, assumed through STS.
+    inventory_role_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(), description="Comma-separated IAM role ARNs to assume, one per other account."
+    )
+    inventory_external_id: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=1224,
+        pattern=r"^[\w+=,.@:/-]+$",
+        description="The external id the roles' trust policies require.",
+    )
+    primary_region: str = Field(
+        default="eu-central-1", pattern=REGION_PATTERN, description="Where the stack runs."
+    )
+    # Default: the primary region and us-east-1, where the inherited legacy tables live and
+    # where CloudFront's ACM certificates must be; "all" costs a scan of every enabled region.
+    inventory_regions: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description='Comma-separated regions to inventory, or "all" (every enabled region); '
+        "default: the primary region and us-east-1.",
+    )
+    inventory_workers: int = Field(
+        default=16, ge=1, le=128, description="Scopes collected at once by one refresh."
+    )
+    inventory_function: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=170,
+        pattern=r"^[\w:.-]+$",
+        description="The collector Lambda (name or ARN). Set (on AWS), an on-demand refresh "
+        "invokes it asynchronously; unset, the server runs the refresh on a thread of its own.",
+    )
     map_tile_url: str | None = Field(
         default=None,
         pattern=r"^https?://[^\s\"'<>]+$",
@@ -138,6 +175,36 @@ class Settings(BaseSettings):
         if not value:
             raise ValueError("name at least one of api, web, explorer")
         return value
+
+    @field_validator("inventory_role_arns", "inventory_regions", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("inventory_role_arns")
+    @classmethod
+    def _role_arns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for arn in value:
+            if not re.fullmatch(ROLE_ARN_PATTERN, arn):
+                raise ValueError(f"not an IAM role ARN: {arn!r}")
+        return tuple(dict.fromkeys(value))
+
+    @field_validator("inventory_regions")
+    @classmethod
+    def _regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if value == (ALL_REGIONS,):
+            return value
+        for region in value:
+            if not re.fullmatch(REGION_PATTERN, region):
+                raise ValueError(f'not a region (or "all" alone): {region!r}')
+        return tuple(dict.fromkeys(value))
+
+    @property
+    def inventory_region_names(self) -> tuple[str, ...]:
+        """The configured regions, ("all",) for every enabled one, or the default pair."""
+        return self.inventory_regions or tuple(dict.fromkeys((self.primary_region, "us-east-1")))
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> Settings:

@@ -93,6 +93,8 @@ def test_without_radiative_forcing(client: TestClient) -> None:
         ({"from": "XQX", "to": "JFK"}, "route.from"),
         ({"from": "LHR", "to": "ZZ9"}, "route.to"),
         ({"from": "LHR", "to": "lhr"}, "route.to"),
+        # EuroAirport Basel-Mulhouse has two IATA codes, one for each country it serves.
+        ({"from": "BSL", "to": "MLH"}, "route.to"),
     ],
 )
 def test_unknown_or_same_airports_are_422_naming_the_field(

@@ -1,10 +1,11 @@
 """Issue 13, "Done when": a quarterly gas bill logged from /log with its period shows as a flat
-band over its days in the dashboard's daily chart (Debian's Chromium).
+band over its quarter in the dashboard's daily chart (Debian's Chromium).
 
-The daily chart covers the last 30 days, so the bill is the 90 days ending yesterday: the chart
-shows its last 29 days, each with 1/90 of the bill, and today (the entry's own day) with none.
-The chart's numbers are read from the page's `#dashboard-data` JSON (what charts.js draws) and
-its table; the days before the bill, which the chart does not reach, from `GET /api/stats`.
+The bill is the 90 days ending yesterday, logged today; the daily chart's "Last 92 days" shows
+today and the 91 days before it: every day of the bill with 1/90 of it, and the day before it
+and today (the entry's own day, after the period) with none. The chart's numbers are read from
+the page's `#dashboard-data` JSON (what charts.js draws) and its table; the days before the
+bill, which the chart does not reach, from `GET /api/stats`.
 """
 
 from __future__ import annotations
@@ -54,16 +55,24 @@ def test_a_quarterly_gas_bill_is_a_flat_band_in_the_daily_chart(new_page: NewPag
     sign_up(page)
     start, end = log_bill(page)
     page.goto("/?trend=day#trend")
+    page.get_by_role("navigation", name="Days in the daily trend").get_by_role(
+        "link", name="Last 92 days"
+    ).click()
+    expect(page.locator("#trend-status")).to_contain_text("Daily, last 92 days")
+    assert page.url.endswith("?trend=day&days=92#trend")
     data = json.loads(page.locator("#dashboard-data").text_content() or "")
     daily = data["trend"]["series"]["day"]
     today = end + timedelta(days=1)
-    shown = [today - timedelta(days=back) for back in range(29, -1, -1)]
+    shown = [today - timedelta(days=back) for back in range(91, -1, -1)]
+    assert shown[1] == start
     assert daily["labels"] == [f"{day.day} {day:%b}" for day in shown]
-    assert daily["kg"][:-1] == pytest.approx([PER_DAY_KG] * 29, rel=1e-9)
-    assert daily["kg"][-1] == 0  # today: the entry's own day, after the period
+    # The whole bill: every day of its period the same share; the days either side, nothing.
+    assert daily["kg"][1:-1] == pytest.approx([PER_DAY_KG] * DAYS, rel=1e-9)
+    assert (daily["kg"][0], daily["kg"][-1]) == (0, 0)
     rows = page.locator('[data-trend-table="day"] tbody tr td:first-of-type')
-    expect(rows).to_have_text(["2.0"] * 29 + ["0.0"])
-    # Before the period, which the 30-day chart does not reach: nothing, then the band.
+    expect(rows).to_have_text(["0.0"] + ["2.0"] * DAYS + ["0.0"])
+    expect(page.locator("#trend-chart")).to_be_visible()
+    # Before the period, which the chart does not reach: nothing, then the band.
     before = start - timedelta(days=5)
     stats = page.request.get(
         "/api/stats",

@@ -8,6 +8,7 @@ import pytest
 
 from carbontrack import lambda_handler
 from carbontrack.infra import assets
+from carbontrack.ops import permissions
 from carbontrack.settings import MIN_SECRET_BYTES
 from carbontrack.store.dynamodb.tables import TABLES, USERS, TableSpec
 
@@ -37,7 +38,12 @@ def _resource(cfn: dict[str, Any], name: str) -> dict[str, Any]:
 
 def _tables_by_name(cfn: dict[str, Any]) -> dict[str, dict[str, Any]]:
     tables = resources_of(cfn, "AWS::DynamoDB::Table").values()
-    return {t["Properties"]["TableName"]["Fn::Sub"]: t for t in tables}
+    return {_name_of(t["Properties"]["TableName"]): t for t in tables}
+
+
+def _name_of(table_name: Any) -> str:
+    """A `!Sub carbontrack-${Stage}-<suffix>`, or an inherited table's plain name."""
+    return str(table_name["Fn::Sub"] if isinstance(table_name, dict) else table_name)
 
 
 def _keys(partition: str, sort: str | None) -> list[dict[str, str]]:
@@ -49,13 +55,14 @@ def _keys(partition: str, sort: str | None) -> list[dict[str, str]]:
 
 
 def test_the_template_has_exactly_the_store_tables(cfn: dict[str, Any]) -> None:
-    expected = {f"carbontrack-${{Stage}}-{spec.suffix}" for spec in TABLES}
+    expected = {spec.name("carbontrack-${Stage}-") for spec in TABLES}
+    assert {"aws-inventory-data", "aws-inventory-metadata"} <= expected
     assert set(_tables_by_name(cfn)) == expected
 
 
 @pytest.mark.parametrize("spec", TABLES, ids=lambda spec: spec.suffix)
 def test_each_table_has_the_store_key_schema(cfn: dict[str, Any], spec: TableSpec) -> None:
-    table = _tables_by_name(cfn)[f"carbontrack-${{Stage}}-{spec.suffix}"]
+    table = _tables_by_name(cfn)[spec.name("carbontrack-${Stage}-")]
     properties = table["Properties"]
     assert properties["KeySchema"] == _keys(spec.partition_key, spec.sort_key)
     assert properties["AttributeDefinitions"] == [
@@ -78,7 +85,7 @@ def test_each_table_has_the_store_key_schema(cfn: dict[str, Any], spec: TableSpe
 def test_each_table_is_on_demand_encrypted_recoverable_and_kept(
     cfn: dict[str, Any], spec: TableSpec
 ) -> None:
-    table = _tables_by_name(cfn)[f"carbontrack-${{Stage}}-{spec.suffix}"]
+    table = _tables_by_name(cfn)[spec.name("carbontrack-${Stage}-")]
     properties = table["Properties"]
     assert properties["BillingMode"] == "PAY_PER_REQUEST"
     assert properties["SSESpecification"] == {"SSEEnabled": True}
@@ -92,12 +99,12 @@ def test_each_table_is_on_demand_encrypted_recoverable_and_kept(
 
 
 def test_the_functions_find_the_tables_under_the_template_prefix(cfn: dict[str, Any]) -> None:
-    for function in (*APP_FUNCTIONS, "BackupFunction"):
+    for function in (*APP_FUNCTIONS, "BackupFunction", "InventoryFunction"):
         env = _resource(cfn, function)["Environment"]["Variables"]
         assert env["CARBONTRACK_STORE"] == "dynamodb"
         assert env["CARBONTRACK_DYNAMODB_REGION"] == {"Ref": "AWS::Region"}
         prefix = env["CARBONTRACK_DYNAMODB_TABLE_PREFIX"]["Fn::Sub"]
-        assert set(_tables_by_name(cfn)) == {prefix + spec.suffix for spec in TABLES}
+        assert set(_tables_by_name(cfn)) == {spec.name(prefix) for spec in TABLES}
 
 
 # ---------------------------------------------------------------- IAM
@@ -138,6 +145,8 @@ def _data_grants_outside_carbontrack(cfn: dict[str, Any]) -> list[str]:
     for role, statement in _statements(cfn):
         if not any(a.startswith(DATA_SERVICES) for a in _as_list(statement["Action"])):
             continue
+        if _reads_inventory_only(statement):
+            continue
         for resource in _resources(statement):
             # The one wildcard: the objects under the backup prefix of our backup bucket.
             wildcard = "*" in str(resource).replace("${BackupBucket.Arn}/backups/*", "")
@@ -145,6 +154,11 @@ def _data_grants_outside_carbontrack(cfn: dict[str, Any]) -> list[str]:
             if wildcard or not named or not named <= ours:
                 problems.append(f"{role} {statement.get('Sid')}: {resource}")
     return problems
+
+
+def _reads_inventory_only(statement: dict[str, Any]) -> bool:
+    """The inventory's metadata reads: names and settings, never data (tests/ops checks)."""
+    return set(_as_list(statement["Action"])) <= set(permissions.read_actions())
 
 
 def test_data_actions_name_only_carbontrack_resources(cfn: dict[str, Any]) -> None:
@@ -175,12 +189,12 @@ def test_the_data_check_catches_a_grant_beyond_carbontrack(
 
 def test_only_xray_is_granted_on_every_resource(cfn: dict[str, Any]) -> None:
     for role, statement in _statements(cfn):
-        if "*" in _as_list(statement["Resource"]):
+        if "*" in _as_list(statement["Resource"]) and not _reads_inventory_only(statement):
             assert all(a.startswith("xray:") for a in _as_list(statement["Action"])), role
 
 
 def test_the_lambda_roles_carry_no_managed_policies(cfn: dict[str, Any]) -> None:
-    for role in ("ApiFunctionRole", "BackupFunctionRole"):
+    for role in ("ApiFunctionRole", "BackupFunctionRole", "InventoryFunctionRole"):
         assert "ManagedPolicyArns" not in _resource(cfn, role)
     for function in APP_FUNCTIONS:
         assert _resource(cfn, function)["Role"] == {"Fn::GetAtt": ["ApiFunctionRole", "Arn"]}
@@ -223,7 +237,7 @@ def _logical_id(spec: TableSpec) -> str:
         name
         for name, r in transformed()["Resources"].items()
         if r["Type"] == "AWS::DynamoDB::Table"
-        and r["Properties"]["TableName"]["Fn::Sub"].endswith("-" + spec.suffix)
+        and _name_of(r["Properties"]["TableName"]) == spec.name("carbontrack-${Stage}-")
     )
 
 
@@ -297,6 +311,7 @@ def test_the_handlers_named_in_the_template_exist(cfn: dict[str, Any]) -> None:
     assert handlers == {
         **dict.fromkeys(APP_FUNCTIONS, "carbontrack.lambda_handler.handler"),
         "BackupFunction": "carbontrack.lambda_handler.backup_handler",
+        "InventoryFunction": "carbontrack.lambda_handler.inventory_handler",
     }
     for handler in handlers.values():
         assert callable(getattr(lambda_handler, handler.rsplit(".", 1)[1]))
@@ -448,8 +463,11 @@ def test_only_this_distribution_reads_the_assets(cfn: dict[str, Any]) -> None:
 
 
 def test_the_backup_runs_daily_at_two_utc(cfn: dict[str, Any]) -> None:
-    (schedule,) = resources_of(cfn, "AWS::Scheduler::Schedule").values()
-    properties = schedule["Properties"]
+    (properties,) = [
+        s["Properties"]
+        for s in resources_of(cfn, "AWS::Scheduler::Schedule").values()
+        if s["Properties"]["Target"]["Arn"] == {"Fn::GetAtt": ["BackupFunction", "Arn"]}
+    ]
     assert properties["ScheduleExpression"] == "cron(0 2 * * ? *)"
     assert properties["ScheduleExpressionTimezone"] == "UTC"
     assert properties["Target"]["Arn"] == {"Fn::GetAtt": ["BackupFunction", "Arn"]}
@@ -459,7 +477,7 @@ def test_every_alarm_notifies_the_topic_and_the_topic_mails_the_operator(
     cfn: dict[str, Any],
 ) -> None:
     alarms = resources_of(cfn, "AWS::CloudWatch::Alarm")
-    assert len(alarms) == 2 * len(APP_FUNCTIONS) + 2 + len(TABLES)
+    assert len(alarms) == 2 * len(APP_FUNCTIONS) + 3 + len(TABLES)
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [TOPIC]
     (subscription,) = resources_of(cfn, "AWS::SNS::Subscription").values()

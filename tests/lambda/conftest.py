@@ -49,7 +49,7 @@ def fresh_container(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     root_filters = {handler: list(handler.filters) for handler in logging.root.handlers}
     monkeypatch.setattr("aws_lambda_powertools.logging.logger.is_cold_start", True)
     monkeypatch.setattr("aws_lambda_powertools.metrics.provider.cold_start.is_cold_start", True)
-    caches = (get_settings, lambda_handler._api, lambda_handler._backup)
+    caches = (get_settings, lambda_handler._api, lambda_handler._backup, lambda_handler._inventory)
     for cached in (*caches, lambda_handler._observability):
         cached.cache_clear()
     yield

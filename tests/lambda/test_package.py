@@ -26,6 +26,7 @@ from carbontrack.infra.package import (
     kept_distributions,
     requirement_closure,
 )
+from carbontrack.ops.collectors import SERVICES
 
 from .helpers import JWT_KEY
 
@@ -135,3 +136,35 @@ def test_the_api_and_web_package_leaves_the_explorer_libraries_out() -> None:
     explorer = kept_distributions(PACKAGES["explorer"])
     assert {"numpy", "scipy", "shapely", "google-genai"} <= explorer
     assert "boto3" not in explorer
+
+
+def test_the_inventory_function_imports_from_the_core_package_alone(tmp_path: Path) -> None:
+    """The collector's code (ops: services, collectors, cost's price table) needs nothing the
+    core package leaves out (the ops CLI's Rich and Typer among them)."""
+    package = _layout(tmp_path / "package", kept_distributions(PACKAGES["core"]))
+    runtime = _layout(tmp_path / "runtime", requirement_closure([("boto3", frozenset())]))
+    script = textwrap.dedent(
+        """
+        import json, sys
+        from carbontrack import lambda_handler
+        from carbontrack.ops import collectors, cost, job, services
+        from carbontrack.store.dynamodb import DynamoStore
+        assert callable(lambda_handler.inventory_handler)
+        print(json.dumps([len(collectors.SERVICES), len(cost.prices()) > 0,
+                          job.job_of({}).scheduled, "rich" in sys.modules]))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", script],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": os.pathsep.join([str(package), str(runtime)]),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert json.loads(done.stdout.splitlines()[-1]) == [len(SERVICES), True, True, False]

@@ -50,8 +50,12 @@ def test_sqlite_users_from_before_the_column_read_as_km(tmp_path: Path) -> None:
     user = make_user(distance_unit="mi")
     with closing(SqliteStore(path)) as store:
         store.users.add(user)
-    # Back to schema version 5, as a store written before issue 13's migration 6.
+    # Back to schema version 5, as a store written before issue 13's migration 6 (and 7).
     with closing(sqlite3.connect(path)) as conn:
+        conn.execute("ALTER TABLE users DROP COLUMN operator")
+        conn.execute("DROP TABLE inventory_resources")
+        conn.execute("DROP TABLE inventory_scopes")
+        conn.execute("DROP TABLE inventory_runs")  # migration 8's
         conn.execute("ALTER TABLE users DROP COLUMN distance_unit")
         conn.execute("PRAGMA user_version = 5")
     with closing(SqliteStore(path)) as store:

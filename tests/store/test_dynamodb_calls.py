@@ -313,6 +313,7 @@ def test_no_method_but_scan_all_scans(dynamo: DynamoStore) -> None:
             "k", window_end=T0
         ),
         "login_throttle.reset": lambda: dynamo.login_throttle.reset("k"),
+        "users.set_operator": lambda: dynamo.users.set_operator(user.user_id, True),
         "users.delete": lambda: dynamo.users.delete(user.user_id),
     }
     assert set(calls) == _protocol_methods()

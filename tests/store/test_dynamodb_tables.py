@@ -10,6 +10,8 @@ import pytest
 from carbontrack.store.dynamodb.tables import (
     EMISSION_FACTORS,
     ENTRIES,
+    INVENTORY_DATA,
+    INVENTORY_METADATA,
     TABLES,
     USERS,
     TableStatus,
@@ -33,7 +35,8 @@ def client(aws_moto: None) -> DynamoDBClient:
 
 
 def _table(client: DynamoDBClient, suffix: str) -> dict[str, Any]:
-    return dict(client.describe_table(TableName=PREFIX + suffix)["Table"])
+    [name] = [spec.name(PREFIX) for spec in TABLES if spec.suffix == suffix]
+    return dict(client.describe_table(TableName=name)["Table"])
 
 
 def _keys(schema: list[dict[str, str]]) -> list[tuple[str, str]]:
@@ -42,12 +45,12 @@ def _keys(schema: list[dict[str, str]]) -> list[tuple[str, str]]:
 
 def test_first_run_creates_every_table_and_second_finds_them() -> None:
     client = boto3.client("dynamodb", region_name=AWS_REGION)
-    names = [f"idem-{spec.suffix}" for spec in TABLES]
+    names = [spec.name("idem-") for spec in TABLES]
     assert create_tables(client, "idem-") == [TableStatus(n, created=True) for n in names]
     assert create_tables(client, "idem-") == [TableStatus(n, created=False) for n in names]
     pages = client.get_paginator("list_tables").paginate()
     listed = [name for page in pages for name in page["TableNames"]]
-    assert sorted(n for n in listed if n.startswith("idem-")) == sorted(names)
+    assert sorted(n for n in listed if n.startswith(("idem-", "aws-"))) == sorted(names)
 
 
 def test_every_declared_table_exists_with_its_keys(client: DynamoDBClient) -> None:
@@ -62,6 +65,8 @@ def test_every_declared_table_exists_with_its_keys(client: DynamoDBClient) -> No
         "team-members": [("teamId", "HASH"), ("userId", "RANGE")],
         "reasoning-cache": [("cacheKey", "HASH")],
         "emission-factors": [("factorId", "HASH")],
+        "aws-inventory-data": [("pk", "HASH"), ("sk", "RANGE")],
+        "aws-inventory-metadata": [("service", "HASH"), ("sk", "RANGE")],
     }
     assert [spec.suffix for spec in TABLES] == list(expected)
     for suffix, keys in expected.items():
@@ -107,16 +112,16 @@ def test_factors_gsi_lists_a_category(client: DynamoDBClient) -> None:
 
 def test_point_in_time_recovery_is_on_everywhere(client: DynamoDBClient) -> None:
     for spec in TABLES:
-        backups = client.describe_continuous_backups(TableName=PREFIX + spec.suffix)
+        backups = client.describe_continuous_backups(TableName=spec.name(PREFIX))
         pitr = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
         assert pitr["PointInTimeRecoveryStatus"] == "ENABLED", spec.suffix
 
 
 def test_ttl_is_on_exactly_where_declared(client: DynamoDBClient) -> None:
     with_ttl = {spec.suffix for spec in TABLES if spec.ttl_attribute is not None}
-    assert with_ttl == {USERS.suffix, "reasoning-cache"}
+    assert with_ttl == {USERS.suffix, "reasoning-cache", INVENTORY_DATA.suffix}
     for spec in TABLES:
-        ttl = client.describe_time_to_live(TableName=PREFIX + spec.suffix)["TimeToLiveDescription"]
+        ttl = client.describe_time_to_live(TableName=spec.name(PREFIX))["TimeToLiveDescription"]
         if spec.ttl_attribute is None:
             assert ttl["TimeToLiveStatus"] == "DISABLED", spec.suffix
         else:
@@ -144,3 +149,12 @@ def test_create_request_is_declarative() -> None:
         "timestamp",
         "entryId",
     ]
+
+
+def test_the_inventory_tables_keep_their_inherited_names() -> None:
+    assert INVENTORY_DATA.name("carbontrack-prod-") == "aws-inventory-data"
+    assert INVENTORY_METADATA.name("carbontrack-prod-") == "aws-inventory-metadata"
+    assert ENTRIES.name("carbontrack-prod-") == "carbontrack-prod-entries"
+    # Tests isolate each store by its prefix, inherited tables included.
+    assert INVENTORY_DATA.name("t1-", inherited_names=False) == "t1-aws-inventory-data"
+    assert INVENTORY_DATA.create_request("p-")["TableName"] == "aws-inventory-data"

@@ -128,3 +128,14 @@ def test_same_airport_and_passenger_bounds_are_invalid() -> None:
     with pytest.raises(InvalidInput) as many:
         plan_flight(LHR, CDG, cabin="economy", passengers=10, return_trip=False)
     assert many.value.field == "route.passengers"
+
+
+def test_two_codes_of_one_airport_are_not_a_flight() -> None:
+    # EuroAirport Basel-Mulhouse: BSL (Switzerland) and MLH (France), the same runways.
+    airports = load_airports()
+    with pytest.raises(InvalidInput) as same:
+        plan_flight(
+            airports["BSL"], airports["MLH"], cabin="economy", passengers=1, return_trip=False
+        )
+    assert same.value.field == "route.to"
+    assert "BSL and MLH are the same airport" in str(same.value)

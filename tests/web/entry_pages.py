@@ -22,6 +22,12 @@ DEFRA_PETROL_CAR_PER_KM = 0.1743
 DEFRA_UK_GRID_PER_KWH = 0.23314
 DEFRA_SHORT_HAUL_ECONOMY_RF_PER_PKM = 0.15298
 KM_PER_MILE = 1.609344
+# A bill's period typed wrong, where its message shows, and words of it (/log and its edit).
+PERIOD_MISTAKES = [
+    ("2025-02-01", "2025-01-01", "periodEnd", "must not be before"),
+    ("2025-01-01", "", "periodEnd", "Give both"),
+    ("2025-02-30", "2025-03-01", "periodStart", "YYYY-MM-DD"),
+]
 
 
 def control(page: str, element_id: str) -> str:
@@ -82,3 +88,16 @@ def my_entries(client: TestClient) -> list[dict[str, Any]]:
     response = client.get("/api/entries", params={"limit": 500})
     assert response.status_code == 200, response.text
     return list(response.json()["items"])
+
+
+def log_quarterly_bill(client: TestClient) -> Any:
+    """900 kWh of UK grid electricity over the first quarter of 2026, logged on 2 April."""
+    return log_via_api(
+        client,
+        UK_GRID,
+        900,
+        "kWh",
+        timestamp="2026-04-02T09:00:00Z",
+        periodStart="2026-01-01",
+        periodEnd="2026-03-31",
+    )

@@ -231,3 +231,23 @@ def test_the_page_has_no_inline_script_and_a_strict_policy(client: TestClient) -
     assert '<script src="/static/vendor/chart.js/chart.umd.js" defer></script>' in page.text
     assert client.get("/static/vendor/chart.js/chart.umd.js").status_code == 200
     assert client.get("/static/app/charts.js").status_code == 200
+
+
+def test_the_daily_trend_covers_30_or_92_days_without_javascript(client: TestClient) -> None:
+    sign_up(client)
+    log(client, *THREE_CATEGORIES[0])
+
+    month = client.get("/", params={"trend": "day"}).text
+    assert '<a href="?trend=day&amp;days=92#trend">Last 92 days</a>' in month
+    assert len(chart_data(month)["trend"]["series"]["day"]["kg"]) == 30
+    quarter = client.get("/", params={"trend": "day", "days": "92"}).text
+    assert '<a href="?trend=day&amp;days=92#trend" data-trend="day" aria-current="true">' in quarter
+    assert '<a href="?trend=day&amp;days=92#trend" aria-current="true">Last 92 days</a>' in quarter
+    assert 'aria-label="Daily, last 92 days:' in quarter
+    daily = chart_data(quarter)["trend"]["series"]["day"]
+    assert len(daily["kg"]) == len(daily["labels"]) == 92
+    assert sum(daily["kg"]) > 0  # today's entry is the last bar
+    weekly = client.get("/", params={"trend": "week", "days": "92"}).text
+    assert "data-days-switch hidden" in weekly  # the days choice is for the daily trend only
+    odd = client.get("/", params={"trend": "day", "days": "1000000"}).text
+    assert 'aria-label="Daily, last 30 days:' in odd

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.entry_pages import error_next_to, flashes, my_entries, value_of
+from tests.web.entry_pages import PERIOD_MISTAKES, error_next_to, flashes, my_entries, value_of
 from tests.web.helpers import sign_up, submit
 
 NATURAL_GAS = "defra:ghg-cf-2020:fuels.gaseous-fuels.natural-gas.energy-gross-cv"
@@ -45,14 +45,7 @@ def test_a_bill_over_a_period_saves_one_entry_with_its_days(client: TestClient) 
     assert stats.json()["totalCo2eKg"] == pytest.approx(183.87 / 90, rel=1e-9)
 
 
-@pytest.mark.parametrize(
-    ("start", "end", "field", "words"),
-    [
-        ("2025-02-01", "2025-01-01", "periodEnd", "must not be before"),
-        ("2025-01-01", "", "periodEnd", "Give both"),
-        ("2025-02-30", "2025-03-01", "periodStart", "YYYY-MM-DD"),
-    ],
-)
+@pytest.mark.parametrize(("start", "end", "field", "words"), PERIOD_MISTAKES)
 def test_a_wrong_period_is_shown_next_to_its_field_and_nothing_is_saved(
     client: TestClient, start: str, end: str, field: str, words: str
 ) -> None:

@@ -71,6 +71,7 @@ def _include_api(app: FastAPI) -> None:
         auth,
         entries,
         factors,
+        flights,
         food,
         goals,
         profile,
@@ -86,6 +87,7 @@ def _include_api(app: FastAPI) -> None:
         activities,
         food,
         airports,
+        flights,
         entries,
         goals,
         teams,
@@ -94,6 +96,9 @@ def _include_api(app: FastAPI) -> None:
         stats,
     ):
         app.include_router(module.router)
+    from carbontrack.ops import api as ops_api
+
+    ops_api.install(app)  # the operations console's /api/inventory (operators only)
 
 
 def _include_explorer(app: FastAPI) -> None:
@@ -111,6 +116,9 @@ def _include_web(app: FastAPI, settings: Settings) -> dict[str, int]:
     from carbontrack.web.app.history_import import IMPORT_PATH as PAGE_IMPORT_PATH
 
     app.include_router(web_app.router)
+    from carbontrack.ops import web as ops_web
+
+    ops_web.install(app)  # the operations console's /ops page (operators only)
     app.include_router(pages.router)
     web_app.install(app)  # session cookies, login redirects, HTML error pages
     app.mount(assets.STATIC_PATH, assets.static_files(), name="static")

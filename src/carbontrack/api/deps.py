@@ -6,6 +6,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from starlette.exceptions import HTTPException
 
 from carbontrack.domain.errors import Forbidden, InvalidCredentials
 from carbontrack.domain.models import User
@@ -89,3 +90,38 @@ def get_current_user(
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def get_operator(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> User:
+    """The signed-in user if an operator; otherwise the 404 of an unknown route.
+
+    Anyone else, signed in or not, gets exactly the answer a path no route serves gets, so
+    the operations console's routes cannot be told apart from ones that do not exist. Only
+    an operator is told that a cookie request lacks its CSRF header (403).
+    """
+    try:
+        user = get_current_user(request, store, settings, token)
+    except InvalidCredentials:
+        raise _unknown_route() from None
+    except Forbidden:
+        # Raised only after the cookie authenticated: hide the route unless it is an operator's.
+        cookie = request.cookies.get(sessions.SESSION_COOKIE, "")
+        if accounts.authenticate(store=store, settings=settings, token=cookie).operator:
+            raise
+        raise _unknown_route() from None
+    if not user.operator:
+        raise _unknown_route()
+    return user
+
+
+def _unknown_route() -> HTTPException:
+    # Starlette's own 404 for a path no route matches: {"detail": "Not Found"}.
+    return HTTPException(status_code=404)
+
+
+OperatorUser = Annotated[User, Depends(get_operator)]

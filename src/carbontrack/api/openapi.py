@@ -85,6 +85,10 @@ HEADERS: dict[int, Json] = {
     },
 }
 
+NOT_AN_OPERATOR = (
+    "Not an operator, or not signed in: the very answer of a path no route serves "
+    "(the operations console, docs/operations.md)."
+)
 # What only the services know, by operation: a unique key, a throttle, a 404 without an id.
 KNOWN: dict[str, dict[int, str]] = {
     "POST /api/register": {
@@ -102,7 +106,18 @@ KNOWN: dict[str, dict[int, str]] = {
     "DELETE /api/entries/{entry_id}": {409: "The entry kept changing while it was deleted."},
     "DELETE /api/profile": {409: "A team's members kept changing while it was handed over."},
     "GET /api/anomalies": {404: "No anomalies on that day."},
+    **{
+        f"{method} /api/inventory{path}": {404: NOT_AN_OPERATOR}
+        for method, path in (
+            ("POST", "/refresh"),
+            ("GET", "/metadata"),
+            ("GET", ""),
+            ("GET", "/findings"),
+            ("GET", "/cost"),
+        )
+    },
 }
+KNOWN["POST /api/inventory/refresh"][409] = "A refresh is already running."
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,8 +42,12 @@ class Catalogue:
         return self._by_id.get(factor_id)
 
 
-# The shipped datasets, with the checksums of their files: known without reading the files.
+# The shipped datasets, each with one checksum over its input files: known without reading them.
 PACKAGED_DATASETS = (defra.DATASET, epa.DATASET, ember.DATASET, owid_food.DATASET)
+# Dataset id -> every data file its factors are built from (what its checksum covers).
+PACKAGED_INPUTS: dict[str, tuple[str, ...]] = {
+    module.DATASET.dataset_id: module.INPUT_FILES for module in (defra, epa, ember, owid_food)
+}
 
 
 def build_catalogue() -> Catalogue:

@@ -11,10 +11,18 @@ import io
 from collections import Counter
 from collections.abc import Mapping
 
-from carbontrack.datasets.manifest import DEFRA_FILE, SHA256, read_verified
+from carbontrack.datasets.manifest import (
+    COUNTRY_REGIONS_FILE,
+    DEFRA_FILE,
+    inputs_checksum,
+    read_verified,
+)
 from carbontrack.datasets.slugs import slug
 from carbontrack.domain.electricity import CountryRegions
 from carbontrack.domain.models import Dataset, Factor
+
+# Every file the factors are built from: the hotel rows take their country codes from the map.
+INPUT_FILES = (DEFRA_FILE, COUNTRY_REGIONS_FILE)
 
 DATASET = Dataset(
     dataset_id="defra-ghg-cf-2020",
@@ -30,7 +38,7 @@ DATASET = Dataset(
         "(© Crown copyright 2020)"
     ),
     file=DEFRA_FILE,
-    sha256=SHA256[DEFRA_FILE],
+    sha256=inputs_checksum(INPUT_FILES),
 )
 
 _ID_PREFIX = "defra:ghg-cf-2020:"

@@ -10,9 +10,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from carbontrack.datasets.manifest import EMBER_FILE, SHA256, read_verified
+from carbontrack.datasets.manifest import EMBER_FILE, inputs_checksum, read_verified
 from carbontrack.domain.electricity import GRID_LOCAL_FACTOR_ID, WORLD, grid_factor_id
 from carbontrack.domain.models import Dataset, Factor
+
+INPUT_FILES = (EMBER_FILE,)
 
 DATASET = Dataset(
     dataset_id="ember-grid-intensity",
@@ -26,7 +28,7 @@ DATASET = Dataset(
         "Foundation's co2.js in data/output/average-intensities.json"
     ),
     file=EMBER_FILE,
-    sha256=SHA256[EMBER_FILE],
+    sha256=inputs_checksum(INPUT_FILES),
 )
 
 _SOURCE = "Ember yearly electricity data via co2.js"

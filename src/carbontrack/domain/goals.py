@@ -7,7 +7,8 @@ each period counts whole: a monthly budget set on the 20th covers that whole mon
 - budget: at most `target_co2e_kg` per period.
 - reduction: at most `baseline * (1 - target_reduction_percent / 100)` per period, where the
   baseline is the mean kg per period of the 3 periods before the first one, counting only
-  periods in which the owner logged something; it is fixed when the goal is set.
+  periods in which the owner logged something (an entry, or a day of a bill over a period);
+  it is fixed when the goal is set.
 
 Team goals (owner "TEAM#<teamId>") use the same functions over the members' summed totals;
 `members=N` divides those sums by N, which is how a "per_member" goal is measured against its
@@ -164,7 +165,7 @@ def reduction_baseline(
     logged: list[float] = []
     for back in range(BASELINE_PERIODS, 0, -1):
         start, end = shift(first, unit, -back), shift(first, unit, 1 - back)
-        if _has_entries(totals, start, end):
+        if _logged(totals, start, end):
             logged.append(total_kg(totals, start, end, category))
     baseline = sum(logged) / len(logged) / members if logged else 0.0
     if baseline <= 0:
@@ -177,8 +178,10 @@ def reduction_baseline(
     return baseline
 
 
-def _has_entries(totals: Sequence[MonthTotals], start: date, end: date) -> bool:
-    return any(count > 0 and start <= day < end for day, _, count in days(totals))
+def _logged(totals: Sequence[MonthTotals], start: date, end: date) -> bool:
+    # A day is in the totals when it has an entry or a share of a bill over a period: a
+    # quarter's bill logged after the quarter is that quarter's history.
+    return any(start <= day < end for day, _, _ in days(totals))
 
 
 def target_kg(goal: Goal) -> float:

@@ -29,11 +29,12 @@ class User:
     time_zone: str = "UTC"  # IANA name
     token_version: int = 0  # bumped on password change: older tokens stop working
     distance_unit: str = "km"  # one of DISTANCE_UNITS: the log form's default distance unit
+    operator: bool = False  # may use the operations console (granted by the CLI only)
 
 
 @dataclass(frozen=True, slots=True)
 class Dataset:
-    """One published source of factors, pinned by the checksum of the file we ship."""
+    """One published source of factors, pinned by one checksum over every file it is built from."""
 
     dataset_id: str  # e.g. "defra-2020"
     name: str
@@ -42,8 +43,8 @@ class Dataset:
     source_url: str
     licence: str
     attribution: str
-    file: str  # path inside carbontrack/datasets/
-    sha256: str
+    file: str  # path inside carbontrack/datasets/ of the published file
+    sha256: str  # over all its input files: datasets.manifest.inputs_checksum
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@
 into the template's resources, so the deployed tables cannot drift from what the store
 queries:
 
-- one `AWS::DynamoDB::Table` per spec: the keys, attribute types and indexes of the spec's
+- one `AWS::DynamoDB::Table` per spec (named `carbontrack-${Stage}-<suffix>`, or the exact
+  name of an inherited table): the keys, attribute types and indexes of the spec's
   own CreateTable request, on-demand, SSE, point-in-time recovery, TTL where the spec has
   a `ttl_attribute`, kept (`Retain`) when the stack is deleted;
 - the IAM policies of the two functions, naming exactly these tables and their indexes;
@@ -63,7 +64,7 @@ def table_resource(spec: TableSpec) -> dict[str, Any]:
     """The `AWS::DynamoDB::Table` resource of one spec."""
     request = spec.create_request("")
     properties: dict[str, Any] = {
-        "TableName": sub(TABLE_PREFIX + spec.suffix),
+        "TableName": table_name(spec),
         "BillingMode": request["BillingMode"],
         "AttributeDefinitions": [dict(a) for a in request["AttributeDefinitions"]],
         "KeySchema": [dict(k) for k in request["KeySchema"]],
@@ -87,6 +88,12 @@ def table_resource(spec: TableSpec) -> dict[str, Any]:
         "UpdateReplacePolicy": "Retain",
         "Properties": properties,
     }
+
+
+def table_name(spec: TableSpec) -> Tag | str:
+    """`!Sub carbontrack-${Stage}-<suffix>`, or an inherited table's exact name."""
+    name = spec.name(TABLE_PREFIX)
+    return name if spec.inherited else sub(name)
 
 
 def _index(index: dict[str, Any]) -> dict[str, Any]:
@@ -162,7 +169,7 @@ def throttle_alarm(spec: TableSpec) -> dict[str, Any]:
     return {
         "Type": "AWS::CloudWatch::Alarm",
         "Properties": {
-            "AlarmDescription": sub(f"Throttled requests on {TABLE_PREFIX}{spec.suffix}"),
+            "AlarmDescription": _described(spec),
             "AlarmActions": [ref(ALARM_TOPIC)],
             "ComparisonOperator": "GreaterThanOrEqualToThreshold",
             "Threshold": 1,
@@ -174,6 +181,11 @@ def throttle_alarm(spec: TableSpec) -> dict[str, Any]:
             ],
         },
     }
+
+
+def _described(spec: TableSpec) -> Tag | str:
+    text = f"Throttled requests on {spec.name(TABLE_PREFIX)}"
+    return text if spec.inherited else sub(text)
 
 
 def _metric(metric_id: str, name: str, table: Tag, index: str | None) -> dict[str, Any]:

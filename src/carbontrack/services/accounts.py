@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from carbontrack.domain.errors import InvalidCredentials, InvalidInput
+from carbontrack.domain.errors import InvalidCredentials, InvalidInput, NotFound
 from carbontrack.domain.models import DISTANCE_UNITS, User
 from carbontrack.services import security, teams, throttle
 from carbontrack.settings import Settings
@@ -144,3 +144,15 @@ def delete_account(*, store: Store, user: User) -> None:
     """Remove the account and all its data; teams it owns pass to a successor first."""
     teams.hand_over_teams(store=store, user=user)
     store.users.delete(user.user_id)
+
+
+def grant_operator(*, store: Store, email: str, operator: bool = True) -> User:
+    """Grant (or with `operator=False` revoke) the operations console to the user of `email`.
+
+    Only the CLI calls this: no API route can make anyone an operator. `NotFound` if no
+    user has that email.
+    """
+    user = store.users.get_by_email(normalise_email(email))
+    if user is None:
+        raise NotFound("no user has that email", field="email")
+    return store.users.set_operator(user.user_id, operator)

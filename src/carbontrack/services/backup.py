@@ -48,7 +48,8 @@ FORMAT = "carbontrack-backup"
 # 4: entries may carry `period_start` and `period_end` (a bill over a period); entries of
 #    versions 1-3 have no period. Version 3 software refuses a version 4 backup rather than
 #    restore bills onto one day.
-SCHEMA_VERSION = 4
+# 5: users carry `operator` (issue 14); users of versions 1-4 read as not operators.
+SCHEMA_VERSION = 5
 RECORDS_FILE = "records.jsonl"
 MANIFEST_FILE = "manifest.json"
 RECORD_TYPES = ("user", "entry", "team", "membership", "goal", "award", "action")

@@ -1,8 +1,8 @@
 """What the dashboard shows a signed-in user, composed from the stats, goals, recommendations
 and achievements services.
 
-This month's figures and the three trend series (30 days, 12 weeks, 12 months) come from one
-`rollups.month_totals` read over the last 12 months, summed by the stats service exactly as
+This month's figures and the three trend series (30 or 92 days, 12 weeks, 12 months) come from
+one `rollups.month_totals` read over the last 12 months, summed by the stats service exactly as
 `GET /api/stats` sums them; the other parts are the services the API routes call.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from carbontrack.domain import comparisons, periods
+from carbontrack.domain.errors import InvalidInput
 from carbontrack.domain.models import User
 from carbontrack.domain.periods import Period
 from carbontrack.services import achievements, goals, recommendations, stats
@@ -25,6 +26,9 @@ TOP_RECOMMENDATIONS = 3
 RECENT_ACHIEVEMENTS = 3
 # How far back each trend looks, in its own periods (the current one included).
 TREND_SPANS: dict[Period, int] = {"day": 30, "week": 12, "month": 12}
+# The daily trend's choices: a month, or 92 days (the longest calendar quarter, Jul-Sep or
+# Oct-Dec) so any quarterly bill shows whole.
+DAILY_SPANS = (30, 92)
 _ONE_DAY = timedelta(days=1)
 
 
@@ -63,12 +67,14 @@ class Dashboard:
         return self.month.total_co2e_kg / self.days_so_far
 
 
-def dashboard(*, store: Store, user: User, now: datetime) -> Dashboard:
-    """Everything the dashboard shows, read once for `user` at `now`."""
+def dashboard(
+    *, store: Store, user: User, now: datetime, days: int = TREND_SPANS["day"]
+) -> Dashboard:
+    """Everything the dashboard shows, read once for `user` at `now`; `days` of daily trend."""
     today = periods.local_day(now, user.time_zone)
     start, stop = stats.resolve_range(period="month", start=None, end=None, today=today)
     previous = stats.same_days_before(start, today=today, period="month")
-    ranges = {period: trend_range(today, period) for period in TREND_SPANS}
+    ranges = {period: trend_range(today, period, days=days) for period in TREND_SPANS}
     earliest = min(previous[0], *(first for first, _ in ranges.values()))
     totals = store.rollups.month_totals(user.user_id, periods.month_keys(earliest, stop))
     country, notes = stats.country_benchmark(user.country)
@@ -100,10 +106,14 @@ def dashboard(*, store: Store, user: User, now: datetime) -> Dashboard:
     )
 
 
-def trend_range(today: date, period: Period) -> tuple[date, date]:
-    """The half-open range of a trend: its last `TREND_SPANS` periods, ending with today's."""
+def trend_range(
+    today: date, period: Period, *, days: int = TREND_SPANS["day"]
+) -> tuple[date, date]:
+    """The half-open range of a trend: its last `TREND_SPANS` periods (`days` days), to today."""
     if period == "day":
-        return today - _ONE_DAY * (TREND_SPANS["day"] - 1), today + _ONE_DAY
+        if days not in DAILY_SPANS:
+            raise InvalidInput(f"Show {' or '.join(map(str, DAILY_SPANS))} days.", field="days")
+        return today - _ONE_DAY * (days - 1), today + _ONE_DAY
     first = periods.shift(periods.period_start(today, period), period, 1 - TREND_SPANS[period])
     return first, periods.period_end(today, period)
 

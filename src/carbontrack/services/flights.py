@@ -82,6 +82,46 @@ def plan(route: RouteInput) -> flights.FlightPlan:
     return replace(planned, resolution=(*planned.resolution, airports_step))
 
 
+@dataclass(frozen=True, slots=True)
+class FlightEstimate:
+    """What a route would log: its plan (distance, haul, factor) and the entry, not written."""
+
+    origin: Airport
+    destination: Airport
+    plan: flights.FlightPlan
+    entry: Entry
+
+
+def estimate(
+    *,
+    store: Store,
+    user: User,
+    route: RouteInput,
+    now: datetime,
+    timestamp: datetime | None = None,
+    note: str | None = None,
+) -> FlightEstimate:
+    """The distance, haul and entry a route would log for `user`, without writing anything."""
+    planned = plan(route)
+    factor, _ = factors.resolve_for_user(store=store, factor_id=planned.factor_id, user=user)
+    data = entries.EntryInput(
+        factor_id=planned.factor_id,
+        quantity=planned.passenger_km,
+        unit=factor.unit,
+        timestamp=timestamp,
+        note=note,
+    )
+    entry = entries.new_entry(
+        user=user, data=data, factor=factor, resolution=planned.resolution, now=now
+    )
+    return FlightEstimate(
+        origin=airport(route.origin, field="route.from"),
+        destination=airport(route.destination, field="route.to"),
+        plan=planned,
+        entry=entry,
+    )
+
+
 def build_flight_entry(
     *,
     store: Store,
@@ -92,18 +132,8 @@ def build_flight_entry(
     now: datetime,
 ) -> Entry:
     """The entry a route logs (passenger-km of the DEFRA factor), without writing anything."""
-    planned = plan(route)
-    factor, _ = factors.resolve_for_user(store=store, factor_id=planned.factor_id, user=user)
-    data = entries.EntryInput(
-        factor_id=planned.factor_id,
-        quantity=planned.passenger_km,
-        unit=factor.unit,
-        timestamp=timestamp,
-        note=note,
-    )
-    return entries.new_entry(
-        user=user, data=data, factor=factor, resolution=planned.resolution, now=now
-    )
+    found = estimate(store=store, user=user, route=route, now=now, timestamp=timestamp, note=note)
+    return found.entry
 
 
 def create_flight_entry(

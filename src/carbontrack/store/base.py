@@ -28,6 +28,7 @@ from carbontrack.domain.models import (
     User,
 )
 from carbontrack.domain.reasoning import CachedReasoning
+from carbontrack.ops.model import RefreshRun, Resource, RunState, Scope, ScopeStatus
 
 
 class UserRepository(Protocol):
@@ -65,6 +66,13 @@ class UserRepository(Protocol):
 
         Returns the new token version. `Conflict` if the version moved on (another password
         change came first), `NotFound` if the user is gone.
+        """
+        ...
+
+    def set_operator(self, user_id: str, operator: bool) -> User:
+        """Grant (True) or revoke (False) the operator role, writing no other field.
+
+        Returns the user with the change; `NotFound` if absent.
         """
         ...
 
@@ -353,6 +361,72 @@ class ReasoningCacheRepository(Protocol):
         ...
 
 
+class InventoryRepository(Protocol):
+    """The operations console's AWS inventory (DynamoDB: `aws-inventory-data`, partition
+    `pk` = `service#accountId#region`, sort `sk` = resource id, `ttl`; and
+    `aws-inventory-metadata`, partition `service`, sort `accountId#region`).
+
+    No method scans: a listing reads the metadata of the known services (one Query each)
+    and then Queries each matching scope's partition.
+    """
+
+    def replace_scope(self, status: ScopeStatus, resources: Sequence[Resource]) -> None:
+        """Store one scope's fresh collection: upsert `resources`, remove the scope's
+        resources not among them (gone since the last refresh), write `status`.
+
+        `InvalidInput` if a resource is of another scope or its data is not JSON. Reads
+        never return a resource whose `updated_at` + RESOURCE_TTL_DAYS has passed.
+        """
+        ...
+
+    def record_failure(self, status: ScopeStatus) -> None:
+        """Write a failed scope's status; its last collected resources stay (and expire by ttl)."""
+        ...
+
+    def list_resources(
+        self,
+        *,
+        services: Sequence[str],
+        account_id: str | None = None,
+        region: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page[Resource]:
+        """Resources of `services` (ordered by service, account, region, resource id),
+        optionally of one account and/or region. A bad cursor raises `InvalidInput`."""
+        ...
+
+    def scope_resources(self, scope: Scope) -> list[Resource]:
+        """Every stored resource of one scope (one Query)."""
+        ...
+
+    def statuses(self, *, services: Sequence[str]) -> list[ScopeStatus]:
+        """The metadata rows of `services`, ordered by service, account, region."""
+        ...
+
+
+class InventoryRuns(Protocol):
+    """The latest inventory refresh (one row: DynamoDB `aws-inventory-metadata`, partition
+    `service` = "#refresh"), so a refresh can be followed and two cannot run at once."""
+
+    def start(self, run: RefreshRun, *, stale_before: datetime) -> bool:
+        """Make `run` the latest, unless a running one started at or after `stale_before`
+        (one conditional write); False when that other run is still going."""
+        ...
+
+    def progress(self, run_id: str, *, done: int, total: int) -> None:
+        """Record how far the run is; nothing if it is no longer the latest."""
+        ...
+
+    def finish(self, run_id: str, *, state: RunState, failed: int, finished_at: datetime) -> None:
+        """Record how the run ended; nothing if it is no longer the latest."""
+        ...
+
+    def latest(self) -> RefreshRun | None:
+        """The latest run, or None before the first."""
+        ...
+
+
 class Store(Protocol):
     """Everything the services need, built by `carbontrack.store.build_store`."""
 
@@ -367,5 +441,7 @@ class Store(Protocol):
     factors: FactorRepository
     login_throttle: LoginThrottle
     reasoning_cache: ReasoningCacheRepository
+    inventory: InventoryRepository
+    inventory_runs: InventoryRuns
 
     def close(self) -> None: ...

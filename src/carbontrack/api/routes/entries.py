@@ -13,6 +13,7 @@ from carbontrack.api.deps import CurrentUser, StoreDep
 from carbontrack.api.params import DayOrInstant
 from carbontrack.api.responses import DomainJSON
 from carbontrack.api.schemas import EntryIn, EntryOut, EntryPage, EntryPatchIn, ImportResult
+from carbontrack.api.schemas_flights import route_input
 from carbontrack.domain.errors import InvalidInput
 from carbontrack.domain.models import Entry, Page
 from carbontrack.services import activities, entries, flights, transfer
@@ -33,14 +34,7 @@ def _bound(value: date | datetime | None, *, end: bool) -> datetime | None:
 def create_entry(body: EntryIn, user: CurrentUser, store: StoreDep) -> Response:
     """Log an activity, or a flight by its `route`; kg CO2e is recorded with its factor."""
     if body.route is not None:
-        route = flights.RouteInput(
-            origin=body.route.from_,
-            destination=body.route.to,
-            return_trip=body.route.return_,
-            cabin=body.route.cabin,
-            passengers=body.route.passengers,
-            radiative_forcing=body.route.radiative_forcing,
-        )
+        route = route_input(body.route)
         entry = flights.create_flight_entry(
             store=store, user=user, route=route, timestamp=body.timestamp, note=body.note
         )

@@ -18,6 +18,8 @@ from carbontrack.store.base import (
     EntryRepository,
     FactorRepository,
     GoalRepository,
+    InventoryRepository,
+    InventoryRuns,
     LoginThrottle,
     ReasoningCacheRepository,
     RollupRepository,
@@ -30,6 +32,8 @@ from carbontrack.store.dynamodb.entry_guards import GuardReport, guard_existing
 from carbontrack.store.dynamodb.errors import DynamoStoreError
 from carbontrack.store.dynamodb.factors import DynamoFactors
 from carbontrack.store.dynamodb.goals import DynamoGoals
+from carbontrack.store.dynamodb.inventory import DynamoInventory
+from carbontrack.store.dynamodb.inventory_runs import DynamoInventoryRuns
 from carbontrack.store.dynamodb.reasoning_cache import DynamoReasoningCache
 from carbontrack.store.dynamodb.rollups import DynamoRollups
 from carbontrack.store.dynamodb.tables import (
@@ -39,6 +43,8 @@ from carbontrack.store.dynamodb.tables import (
     EMISSION_FACTORS,
     ENTRIES,
     GOALS,
+    INVENTORY_DATA,
+    INVENTORY_METADATA,
     REASONING_CACHE,
     ROLLUPS,
     TEAM_MEMBERS,
@@ -67,7 +73,11 @@ CLIENT_CONFIG = Config(
 
 
 class DynamoStore:
-    """`Store` backed by DynamoDB tables named `<prefix><suffix>`."""
+    """`Store` backed by DynamoDB tables named `<prefix><suffix>`.
+
+    The inherited inventory tables keep their own names unless `inherited_names` is False
+    (tests, which give each store its own prefix), see `tables.TableSpec`.
+    """
 
     backend = "dynamodb"
 
@@ -78,8 +88,10 @@ class DynamoStore:
         region: str,
         prefix: str = DEFAULT_PREFIX,
         endpoint_url: str | None = None,
+        inherited_names: bool = True,
     ) -> None:
         self.prefix = prefix
+        self.inherited_names = inherited_names
         self._owns_client = client is None
         if client is None:
             client = boto3.client(
@@ -116,6 +128,14 @@ class DynamoStore:
         self.actions: ActionRepository = DynamoActions(client, table=ACTIONS.name(prefix))
         self.reasoning_cache: ReasoningCacheRepository = DynamoReasoningCache(
             client, table=REASONING_CACHE.name(prefix)
+        )
+        self.inventory: InventoryRepository = DynamoInventory(
+            client,
+            data_table=INVENTORY_DATA.name(prefix, inherited_names=inherited_names),
+            metadata_table=INVENTORY_METADATA.name(prefix, inherited_names=inherited_names),
+        )
+        self.inventory_runs: InventoryRuns = DynamoInventoryRuns(
+            client, metadata_table=INVENTORY_METADATA.name(prefix, inherited_names=inherited_names)
         )
         self.teams: TeamRepository = DynamoTeams(
             client,

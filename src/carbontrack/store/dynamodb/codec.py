@@ -119,6 +119,8 @@ def user_values(user: User) -> dict[str, object]:
         "timeZone": user.time_zone,
         "tokenVersion": user.token_version,
         "distanceUnit": user.distance_unit,
+        # Only operators carry it, so ordinary users' items are as before issue 14.
+        "operator": True if user.operator else None,
     }
 
 
@@ -145,6 +147,7 @@ def user_from(item: Mapping[str, AttributeValueTypeDef]) -> User:
         time_zone=v["timeZone"],
         token_version=int(v["tokenVersion"]),
         distance_unit=v.get("distanceUnit", "km"),  # absent on items written before issue 13
+        operator=v.get("operator") is True,
     )
 
 

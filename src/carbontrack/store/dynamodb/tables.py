@@ -41,16 +41,24 @@ class Index:
 
 @dataclass(frozen=True, slots=True)
 class TableSpec:
-    """One table: its name after the prefix, its keys, indexes and TTL attribute."""
+    """One table: its name after the prefix, its keys, indexes and TTL attribute.
+
+    An `inherited` table keeps the exact name an older design gave it (`suffix` is its whole
+    name, whatever the deployment prefix), so tools written for that design find it. Tests,
+    which isolate stores by prefix, pass `inherited_names=False` to prefix it like the rest.
+    """
 
     suffix: str
     partition_key: str
     sort_key: str | None = None
     indexes: tuple[Index, ...] = ()
     ttl_attribute: str | None = None
+    inherited: bool = False
 
-    def name(self, prefix: str) -> str:
-        """The table's full name under a deployment prefix."""
+    def name(self, prefix: str, *, inherited_names: bool = True) -> str:
+        """The table's full name under a deployment prefix (an inherited table's own name)."""
+        if self.inherited and inherited_names:
+            return self.suffix
         return prefix + self.suffix
 
     def key_attributes(self) -> list[str]:
@@ -60,10 +68,12 @@ class TableSpec:
             names += [index.partition_key, index.sort_key]
         return list(dict.fromkeys(name for name in names if name is not None))
 
-    def create_request(self, prefix: str) -> CreateTableInputTypeDef:
+    def create_request(
+        self, prefix: str, *, inherited_names: bool = True
+    ) -> CreateTableInputTypeDef:
         """The CreateTable arguments for this table."""
         request: CreateTableInputTypeDef = {
-            "TableName": self.name(prefix),
+            "TableName": self.name(prefix, inherited_names=inherited_names),
             "KeySchema": _key_schema(self.partition_key, self.sort_key),
             "AttributeDefinitions": [
                 {"AttributeName": name, "AttributeType": "S"} for name in self.key_attributes()
@@ -140,6 +150,23 @@ EMISSION_FACTORS = TableSpec(
     partition_key="factorId",
     indexes=(Index(CATEGORY_INDEX, "category", "factorId"),),
 )
+# The operations console's inventory, under the inherited dashboard's exact names (two
+# stacks in one account and region therefore share them; see docs/operations.md):
+# aws-inventory-data - key: pk = "service#accountId#region" + sk = resource id; attributes
+#   service, accountId, region, resourceId, data (the resource as JSON text), updatedAt,
+#   ttl (epoch seconds: updatedAt + RESOURCE_TTL_DAYS, so unrefreshed resources expire).
+INVENTORY_DATA = TableSpec(
+    suffix="aws-inventory-data",
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="ttl",
+    inherited=True,
+)
+# aws-inventory-metadata - key: service + sk = "accountId#region"; updatedAt, resourceCount,
+#   state ("ok" / "failed") and error. One partition per service lists its scopes.
+INVENTORY_METADATA = TableSpec(
+    suffix="aws-inventory-metadata", partition_key="service", sort_key="sk", inherited=True
+)
 
 TABLES: tuple[TableSpec, ...] = (
     USERS,
@@ -152,6 +179,8 @@ TABLES: tuple[TableSpec, ...] = (
     TEAM_MEMBERS,
     REASONING_CACHE,
     EMISSION_FACTORS,
+    INVENTORY_DATA,
+    INVENTORY_METADATA,
 )
 
 
@@ -163,12 +192,17 @@ class TableStatus:
     created: bool  # False: it already existed
 
 
-def create_tables(client: DynamoDBClient, prefix: str = DEFAULT_PREFIX) -> list[TableStatus]:
+def create_tables(
+    client: DynamoDBClient, prefix: str = DEFAULT_PREFIX, *, inherited_names: bool = True
+) -> list[TableStatus]:
     """Create every missing table, wait for ACTIVE, and turn on PITR and TTL (idempotent)."""
-    statuses = [_create(client, spec.create_request(prefix)) for spec in TABLES]
+    statuses = [
+        _create(client, spec.create_request(prefix, inherited_names=inherited_names))
+        for spec in TABLES
+    ]
     waiter = client.get_waiter("table_exists")
     for spec in TABLES:
-        name = spec.name(prefix)
+        name = spec.name(prefix, inherited_names=inherited_names)
         waiter.wait(TableName=name, WaiterConfig=_WAIT)
         _enable_pitr(client, name)
         if spec.ttl_attribute is not None:

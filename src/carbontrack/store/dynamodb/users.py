@@ -178,6 +178,24 @@ class DynamoUsers:
         raise _password_conflict()
 
     @translated
+    def set_operator(self, user_id: str, operator: bool) -> User:
+        """GetItem, then one transaction SETting (or REMOVEing) `operator` on both items."""
+        stored = self._stored(user_id)
+        names = {"#operator": "operator"}  # a DynamoDB reserved word
+        update = (
+            Expression("SET #operator = :operator", names, {":operator": codec.value(True)})
+            if operator
+            else Expression("REMOVE #operator", names, {})
+        )
+        actions = [
+            self._update(user_id, update, "email = :email", email=stored.email),
+            self._update(codec.email_key(stored.email), update, _OWNED, owner=user_id),
+        ]
+        if transact_write(self._client, actions) is not None:
+            raise NotFound("user not found", field="user_id")  # deleted since it was read
+        return replace(stored, operator=operator)
+
+    @translated
     def delete(self, user_id: str) -> None:
         """Delete the user and its email item atomically, then purge its entries.
 

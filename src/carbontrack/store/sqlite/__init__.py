@@ -14,6 +14,8 @@ from carbontrack.store.base import (
     EntryRepository,
     FactorRepository,
     GoalRepository,
+    InventoryRepository,
+    InventoryRuns,
     LoginThrottle,
     ReasoningCacheRepository,
     RollupRepository,
@@ -25,6 +27,8 @@ from carbontrack.store.sqlite.connection import Database
 from carbontrack.store.sqlite.entries import SqliteEntries
 from carbontrack.store.sqlite.factors import SqliteFactors
 from carbontrack.store.sqlite.goals import SqliteGoals
+from carbontrack.store.sqlite.inventory import SqliteInventory
+from carbontrack.store.sqlite.inventory_runs import SqliteInventoryRuns
 from carbontrack.store.sqlite.reasoning_cache import SqliteReasoningCache
 from carbontrack.store.sqlite.rollups import SqliteRollups
 from carbontrack.store.sqlite.schema import migrate
@@ -65,6 +69,8 @@ class SqliteStore:
         self.actions: ActionRepository = SqliteActions(self._db)
         self.teams: TeamRepository = SqliteTeams(self._db)
         self.reasoning_cache: ReasoningCacheRepository = SqliteReasoningCache(self._db)
+        self.inventory: InventoryRepository = SqliteInventory(self._db)
+        self.inventory_runs: InventoryRuns = SqliteInventoryRuns(self._db)
 
     def close(self) -> None:
         """Close every connection this store opened, on any thread."""

@@ -260,7 +260,60 @@ _V5: tuple[str, ...] = (
 # from before it keep km, the default they had.
 _V6: tuple[str, ...] = ("ALTER TABLE users ADD COLUMN distance_unit TEXT NOT NULL DEFAULT 'km'",)
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# Version 7 (issue 14): the operations console's inventory, the DynamoDB tables' twins:
+# inventory_resources - key: pk ("service#accountId#region") + sk (resource id), data as
+# JSON text, ttl in epoch seconds (reads skip expired rows; each refresh of a scope replaces
+# them all); inventory_scopes - key: service + sk ("accountId#region"). And the operator
+# role: users from before it are not operators.
+_V7: tuple[str, ...] = (
+    """
+    CREATE TABLE inventory_resources (
+        pk          TEXT NOT NULL,
+        sk          TEXT NOT NULL,
+        service     TEXT NOT NULL,
+        account_id  TEXT NOT NULL,
+        region      TEXT NOT NULL,
+        data        TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        ttl         INTEGER NOT NULL,
+        PRIMARY KEY (pk, sk)
+    ) STRICT, WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE inventory_scopes (
+        service         TEXT NOT NULL,
+        sk              TEXT NOT NULL,
+        account_id      TEXT NOT NULL,
+        region          TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        resource_count  INTEGER NOT NULL,
+        state           TEXT NOT NULL,
+        error           TEXT,
+        PRIMARY KEY (service, sk)
+    ) STRICT, WITHOUT ROWID
+    """,
+    "ALTER TABLE users ADD COLUMN operator INTEGER NOT NULL DEFAULT 0",
+)
+
+# Version 8 (issue 14): the latest inventory refresh, one row (`slot` is always 'latest'), so
+# a refresh can be followed and a second one refused while it runs.
+_V8: tuple[str, ...] = (
+    """
+    CREATE TABLE inventory_runs (
+        slot         TEXT PRIMARY KEY CHECK (slot = 'latest'),
+        run_id       TEXT NOT NULL,
+        service      TEXT,
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        done         INTEGER NOT NULL,
+        total        INTEGER NOT NULL,
+        state        TEXT NOT NULL,
+        failed       INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

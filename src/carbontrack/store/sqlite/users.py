@@ -15,12 +15,12 @@ from carbontrack.store.sqlite.connection import Database
 _INSERT = """
     INSERT INTO users (
         user_id, email, name, password_hash, created_at, country, time_zone, token_version,
-        distance_unit
-    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        distance_unit, operator
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 _COLUMNS = (
     "user_id, email, name, password_hash, created_at, country, time_zone, token_version, "
-    "distance_unit"
+    "distance_unit, operator"
 )
 _SELECT = f"SELECT {_COLUMNS} FROM users"  # noqa: S608
 _GET = _SELECT + " WHERE user_id = ?"
@@ -33,7 +33,7 @@ _UPSERT = (
         email = excluded.email, name = excluded.name, password_hash = excluded.password_hash,
         created_at = excluded.created_at, country = excluded.country,
         time_zone = excluded.time_zone, token_version = excluded.token_version,
-        distance_unit = excluded.distance_unit
+        distance_unit = excluded.distance_unit, operator = excluded.operator
 """
 )
 _SCAN_BATCH = 500
@@ -45,6 +45,7 @@ _SET_HASH = """
     WHERE user_id = ? AND token_version = ?
     RETURNING token_version
 """
+_SET_OPERATOR = f"UPDATE users SET operator = ? WHERE user_id = ? RETURNING {_COLUMNS}"  # noqa: S608
 
 
 class SqliteUsers:
@@ -126,6 +127,14 @@ class SqliteUsers:
             raise _password_conflict() if exists else NotFound("user not found", field="user_id")
         return int(row[0][0])
 
+    def set_operator(self, user_id: str, operator: bool) -> User:
+        """Grant or revoke the operator role in one UPDATE of that column only."""
+        with self._db.write() as conn:
+            rows = conn.execute(_SET_OPERATOR, (int(operator), user_id)).fetchall()
+        if not rows:
+            raise NotFound("user not found", field="user_id")
+        return _user(rows[0])
+
     def delete(self, user_id: str) -> None:
         """Remove the user; their entries go with them (ON DELETE CASCADE)."""
         with self._db.write() as conn:
@@ -147,6 +156,7 @@ def _user(row: Any) -> User:
         time_zone=row[6],
         token_version=row[7],
         distance_unit=row[8],
+        operator=bool(row[9]),
     )
 
 
@@ -174,4 +184,5 @@ def _row(user: User) -> tuple[Any, ...]:
         user.time_zone,
         user.token_version,
         user.distance_unit,
+        int(user.operator),
     )

@@ -15,7 +15,7 @@ stats spread over those days. The "Flight" activity
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, Any
 
@@ -23,7 +23,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from carbontrack.api.deps import StoreDep
-from carbontrack.domain import footprint, periods, spread, unit_help, units
+from carbontrack.domain import footprint, unit_help, units
 from carbontrack.domain.categories import CATEGORIES
 from carbontrack.domain.electricity import GRID_LOCAL_FACTOR_ID
 from carbontrack.domain.equivalents import Equivalent
@@ -253,7 +253,7 @@ def _page(
         "grid_local_id": GRID_LOCAL_FACTOR_ID,
         "time_zone": user.time_zone,
         "latest_timestamp": entry_form.local_minute(now + footprint.MAX_FUTURE, user.time_zone),
-        "latest_period_day": _latest_period_day(now, user.time_zone),
+        "latest_period_day": entry_form.latest_period_day(now, user.time_zone),
         "unit_options": _unit_options(chosen, form),
         "selected_unit": _selected_unit(chosen, form, user),
         "distance_unit": entry_form.default_unit(
@@ -271,18 +271,13 @@ def _page(
         "flight": flight
         or flight_form.FlightForm(timestamp=entry_form.local_minute(now, user.time_zone)),
         "flight_preview": flight_preview,
+        "flight_words": {"hauls": flight_form.HAUL_WORDS, "method": flight_form.METHOD},
         "trips": flight_form.TRIPS,
         "cabins": flight_form.CABINS,
         "portions_by_factor": portions,
         "portions": portions.get(chosen.factor.factor_id, []) if chosen else [],
     }
     return render(request, "app/log.html", status_code=status_code, **context)
-
-
-def _latest_period_day(now: datetime, time_zone: str) -> str:
-    """The last day a bill's period may end on (the service's rule), for the date inputs' max."""
-    last = periods.local_day(now, time_zone) + timedelta(days=spread.MAX_FUTURE_DAYS)
-    return last.isoformat()
 
 
 def _equivalents(store: Store, preview: Entry | None) -> list[Equivalent]:

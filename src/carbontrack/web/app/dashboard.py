@@ -2,7 +2,8 @@
 
 The route reads everything through `services.dashboard` and turns it into what the template
 shows: labelled rows for the tables, and the same numbers as JSON for static/app/charts.js.
-The trend switch is a set of links (`?trend=day|week|month`), so it works without JavaScript.
+The trend switch is a set of links (`?trend=day|week|month`), so it works without JavaScript;
+the daily trend covers the last 30 days, or 92 (`&days=92`) so a quarterly bill shows whole.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from carbontrack.web.app.templating import render
 router = APIRouter()
 
 DEFAULT_TREND: Period = "month"
+DEFAULT_DAYS = dashboard.TREND_SPANS["day"]
 TREND_TITLES: dict[Period, str] = {
-    "day": "Daily, last 30 days",
+    "day": "Daily, last {days} days",
     "week": "Weekly, last 12 weeks",
     "month": "Monthly, last 12 months",
 }
@@ -58,10 +60,11 @@ class CategoryRow:
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard_page(
-    request: Request, user: PageUser, store: StoreDep, trend: str = DEFAULT_TREND
+    request: Request, user: PageUser, store: StoreDep, trend: str = DEFAULT_TREND, days: str = ""
 ) -> HTMLResponse:
     """This month's footprint, its trend and breakdown, goals, recommendations, achievements."""
-    found = dashboard.dashboard(store=store, user=user, now=datetime.now(UTC))
+    shown_days = _days(days)
+    found = dashboard.dashboard(store=store, user=user, now=datetime.now(UTC), days=shown_days)
     selected = _period(trend)
     trends = [trend_view(period, points) for period, points in found.trends.items()]
     categories = category_rows(found)
@@ -71,7 +74,11 @@ def dashboard_page(
         dash=found,
         selected=selected,
         trends=trends,
-        switch=TREND_SWITCH,
+        switch={
+            period: (text, trend_href(period, shown_days)) for period, text in TREND_SWITCH.items()
+        },
+        days_switch=[(days, trend_href("day", days)) for days in dashboard.DAILY_SPANS],
+        shown_days=shown_days,
         categories=categories,
         chart_data=chart_data(selected, trends, categories),
         updated=found.updated_at.astimezone(ZoneInfo(user.time_zone)),
@@ -83,7 +90,7 @@ def dashboard_page(
 def trend_view(period: Period, points: list[TrendPoint]) -> TrendView:
     """Label each point and say in one sentence what the chart shows."""
     rows = [(_label(point, period), point.total_co2e_kg, point.budget_kg) for point in points]
-    title = TREND_TITLES[period]
+    title = TREND_TITLES[period].format(days=len(points))
     total = sum(point.total_co2e_kg for point in points)
     if total == 0:
         summary = f"{title}: nothing logged in this range."
@@ -139,6 +146,12 @@ def chart_data(
     }
 
 
+def trend_href(period: Period, days: int) -> str:
+    """The switch's link to a trend; the daily one keeps its number of days unless the default."""
+    more = f"&days={days}" if period == "day" and days != DEFAULT_DAYS else ""
+    return f"?trend={period}{more}#trend"
+
+
 def kg(value: float) -> str:
     """A mass of CO2e for people: thousands separated, one decimal."""
     return f"{value:,.1f}"
@@ -147,6 +160,11 @@ def kg(value: float) -> str:
 def _period(asked: str) -> Period:
     """The trend asked for in the address, or the default for anything else."""
     return next((period for period in TREND_TITLES if period == asked), DEFAULT_TREND)
+
+
+def _days(asked: str) -> int:
+    """The daily trend's days asked for in the address, or the default for anything else."""
+    return next((days for days in dashboard.DAILY_SPANS if str(days) == asked), DEFAULT_DAYS)
 
 
 def _label(point: TrendPoint, period: Period) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import TypeVar
@@ -110,7 +110,15 @@ def from_entry(entry: Entry, time_zone: str) -> EntryForm:
         unit=entry.unit,
         timestamp=local_minute(entry.timestamp, time_zone),
         note=entry.note or "",
+        period_start=entry.period_start.isoformat() if entry.period_start else "",
+        period_end=entry.period_end.isoformat() if entry.period_end else "",
     )
+
+
+def latest_period_day(now: datetime, time_zone: str) -> str:
+    """The last day a bill's period may end on (the service's rule), for the date inputs' max."""
+    last = periods.local_day(now, time_zone) + timedelta(days=spread.MAX_FUTURE_DAYS)
+    return last.isoformat()
 
 
 def format_quantity(quantity: float) -> str:

@@ -47,6 +47,12 @@ HAUL_WORDS = {
     "long-haul": "long haul (to or from the UK, over 3,700 km)",
     "international": "international (neither airport in the UK)",
 }
+# Said under every flight preview, the server's and flight_preview.js's alike.
+METHOD = (
+    "This includes the warming effect of contrails and other non-CO2 effects (radiative "
+    "forcing), as DEFRA recommends. Distance: great circle plus 8 % for indirect routes and "
+    "delays (DEFRA)."
+)
 _CODE_AT_END = re.compile(r"\(([A-Za-z]{3})\)\s*$")
 
 
@@ -119,19 +125,18 @@ def check(form: FlightForm, *, time_zone: str, now: datetime) -> CheckedFlight |
 
 def preview(*, store: Store, user: User, checked: CheckedFlight, now: datetime) -> FlightPreview:
     """What saving would log, without writing anything."""
-    entry = flights.build_flight_entry(
+    found = flights.estimate(
         store=store,
         user=user,
         route=checked.route,
+        now=now,
         timestamp=checked.timestamp,
         note=checked.note,
-        now=now,
     )
-    planned = flights.plan(checked.route)
     return FlightPreview(
-        entry=entry,
-        distance_km=planned.distance_km,
-        haul=HAUL_WORDS[planned.haul],
+        entry=found.entry,
+        distance_km=found.plan.distance_km,
+        haul=HAUL_WORDS[found.plan.haul],
         return_trip=checked.route.return_trip,
     )
 

@@ -2,10 +2,11 @@
 
 The edit form is the log form without the activity (to log another activity, delete the entry
 and log it again). Only the fields that changed go to `services.entries.update_entry`, so
-changing the note or the date keeps the factor and kg CO2e the entry was saved with, and a new
-quantity or unit recomputes them, as the API does. Delete asks on a page of its own first.
-Both come back to the history page they were opened from (`back`, only ever a /history URL).
-An id that is not one of the user's entries raises `NotFound`: the 404 page.
+changing the note, the date or a bill's period keeps the factor and kg CO2e the entry was
+saved with, and a new quantity or unit recomputes them, as the API does. Delete asks on a
+page of its own first. Both come back to the history page they were opened from (`back`, only
+ever a /history URL). An id that is not one of the user's entries raises `NotFound`: the 404
+page.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def edit_entry(
     unit: Text = "",
     timestamp: Text = "",
     note: Text = "",
+    period_start: Annotated[str, Form(alias="periodStart")] = "",
+    period_end: Annotated[str, Form(alias="periodEnd")] = "",
     back: Text = "",
 ) -> Response:
     """Save the changes, or show the form again with what was typed and what is wrong."""
@@ -69,6 +72,8 @@ def edit_entry(
         unit=unit,
         timestamp=timestamp,
         note=note,
+        period_start=period_start,
+        period_end=period_end,
     )
     back = back_url(back)
     if not session.csrf_valid(request, csrf):
@@ -103,7 +108,9 @@ def changes(
     unchanged_time = form.timestamp.strip() == entry_form.local_minute(entry.timestamp, time_zone)
     timestamp = None if unchanged_time else checked.timestamp
     note_changed = checked.note != entry.note
-    if quantity is None and unit is None and timestamp is None and not note_changed:
+    period = (checked.period_start, checked.period_end)
+    period_changed = period != (entry.period_start, entry.period_end)
+    if (quantity, unit, timestamp) == (None, None, None) and not (note_changed or period_changed):
         return None
     return entries.EntryPatch(
         quantity=quantity,
@@ -111,6 +118,9 @@ def changes(
         timestamp=timestamp,
         note=checked.note if note_changed else None,
         clear_note=note_changed and checked.note is None,
+        set_period=period_changed,
+        period_start=checked.period_start,
+        period_end=checked.period_end,
     )
 
 
@@ -143,6 +153,7 @@ def _edit_form(
         "selected_unit": entry_form.selected_unit(form.unit, entry.factor.unit),
         "time_zone": user.time_zone,
         "latest_timestamp": entry_form.local_minute(now + footprint.MAX_FUTURE, user.time_zone),
+        "latest_period_day": entry_form.latest_period_day(now, user.time_zone),
         "max_quantity": f"{footprint.MAX_QUANTITY:.0f}",
     }
     return render(request, "app/history_edit.html", status_code=status_code, **context)

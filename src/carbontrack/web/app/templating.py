@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader
 
 from carbontrack.api.headers import page_policy
+from carbontrack.services import food
 from carbontrack.web.app import session
 
 CONTENT_SECURITY_POLICY = page_policy(
@@ -37,12 +38,14 @@ PAGE_HEADERS: Mapping[str, str] = {
 @cache
 def environment() -> Environment:
     """The templates under carbontrack/web/templates, HTML-escaped by default."""
-    return Environment(
+    env = Environment(
         loader=PackageLoader("carbontrack.web", "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["food_caveat"] = food.CAVEAT  # shown wherever a food number is (macros.html)
+    return env
 
 
 def render(

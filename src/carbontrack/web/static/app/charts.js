@@ -1,4 +1,4 @@
-// Dashboard charts: the trend (day / week / month) and the breakdown by category.
+// Dashboard charts: the trend (day over 30 or 92 days / week / month) and the breakdown by category.
 //
 // The page works without this module: the server renders the figures as tables and the trend
 // switch as links that reload the page. Here, Chart.js (a classic script loaded before this
@@ -137,6 +137,7 @@ function wireSwitch(chart, trend) {
       for (const table of document.querySelectorAll("[data-trend-table]")) {
         table.hidden = table.dataset.trendTable !== period;
       }
+      for (const days of document.querySelectorAll("[data-days-switch]")) days.hidden = period !== "day";
       canvas.setAttribute("aria-label", series.summary);
       if (status) status.textContent = series.summary;
       history.replaceState(null, "", link.href);

@@ -6,43 +6,12 @@
 // results, and the Preview button asks the server.
 
 import { Combobox } from "./combobox.js";
+import { FlightPreview } from "./flight_preview.js";
 import { FoodPortions, showFlight, startAirportFields } from "./log_flight_food.js";
+import { byId, formatKg, getJSON } from "./shared.js";
 
 const SEARCH_LIMIT = 10;
 const PREVIEW_DELAY_MS = 250;
-
-const byId = (id) => document.getElementById(id);
-
-/** GET JSON from this app (the session cookie goes along); errors carry the API's detail. */
-async function getJSON(url, signal) {
-  let response;
-  try {
-    response = await fetch(url, { headers: { Accept: "application/json" }, signal });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new Error("The CarbonTrack server could not be reached.");
-  }
-  const body = await response.json().catch(() => null);
-  if (!response.ok) {
-    const detail = body && body.detail;
-    if (typeof detail === "string") throw new Error(detail);
-    if (Array.isArray(detail) && detail[0]?.msg) throw new Error(detail[0].msg);
-    throw new Error(`The server answered ${response.status}.`);
-  }
-  return body;
-}
-
-/** kg CO2e as the server formats it (carbontrack.web.app.entry_form.format_kg). */
-export function formatKg(kg) {
-  if (kg === 0) return "0";
-  if (kg < 0.001) return "less than 0.001";
-  if (kg < 1) return new Intl.NumberFormat("en-GB", { maximumSignificantDigits: 3 }).format(kg);
-  const digits = kg < 100 ? 2 : 0;
-  return new Intl.NumberFormat("en-GB", {
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(kg);
-}
 
 /** Activities (a flight too: it opens the flight form) then raw factors; says so when none. */
 async function searchActivities(text, signal) {
@@ -195,6 +164,7 @@ new Combobox(byId("f-factorId"), byId("factor-options"), byId("factor-search-sta
   },
 });
 startAirportFields();
+new FlightPreview();
 byId("f-factorId").addEventListener("input", (event) => {
   if (event.target.value.trim().length < 2) byId("no-match").hidden = true;
 });

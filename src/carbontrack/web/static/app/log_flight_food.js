@@ -1,15 +1,15 @@
 // The flight and food parts of /log (log.js imports this). A flight is logged by its airports:
 // choosing the "Flight" activity swaps the quantity form for the flight form, whose From and
 // To fields become comboboxes over GET /api/airports (a picked airport reads "Name (LHR)",
-// which the server takes as the code LHR). The flight preview stays the server's (its Preview
-// button). A food factor offers its portions as one-tap quantities and says how sure its
+// which the server takes as the code LHR); flight_preview.js shows what the flight would log as
+// it changes. A food factor offers its portions as one-tap quantities and says how sure its
 // number is. Without this script the page works as it is: ?activity=flight opens the flight
 // form, and each portion is a link that fills in its grams.
 
 import { Combobox } from "./combobox.js";
+import { byId, getJSON } from "./shared.js";
 
 const AIRPORT_LIMIT = 8;
-const byId = (id) => document.getElementById(id);
 
 /** Show the flight form instead of the quantity form (or back), and keep the URL in step. */
 export function showFlight(open) {
@@ -24,12 +24,7 @@ export function showFlight(open) {
 
 async function searchAirports(text, signal) {
   const query = new URLSearchParams({ q: text, limit: String(AIRPORT_LIMIT) });
-  const response = await fetch(`/api/airports?${query}`, {
-    headers: { Accept: "application/json" },
-    signal,
-  });
-  if (!response.ok) throw new Error(`The server answered ${response.status}.`);
-  return (await response.json()).items;
+  return (await getJSON(`/api/airports?${query}`, signal)).items;
 }
 
 function airportLabel(airport) {
@@ -52,6 +47,8 @@ export function startAirportFields() {
       nouns: ["airport", "airports"],
       onChoose: (airport) => {
         input.value = `${airport.name} (${airport.iata})`;
+        // "change", not "input": the flight preview listens, the combobox would search again.
+        input.dispatchEvent(new Event("change", { bubbles: true }));
       },
     });
   }
