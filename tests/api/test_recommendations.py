@@ -19,7 +19,7 @@ NATIONAL_RAIL_KM = 0.03694
 SHORT_HAUL_ECONOMY_RF_KM = 0.15298
 ITEM_KEYS = {
     "actionId", "title", "category", "effort", "estimatedSavingsKgPerYear", "rationale",
-    "general", "status",
+    "general", "typical", "status",
 }  # fmt: skip
 
 
@@ -49,7 +49,7 @@ def post(client: TestClient, headers: Headers, action_id: str, verb: str) -> dic
     return response.json()  # type: ignore[no-any-return]
 
 
-def test_a_new_user_gets_general_advice_labelled_as_such(client: TestClient) -> None:
+def test_a_new_user_gets_typical_advice_and_the_questionnaire(client: TestClient) -> None:
     headers = signed_in(client)
     items = listed(client, headers, "?limit=50")
     assert len(items) == 12
@@ -58,8 +58,10 @@ def test_a_new_user_gets_general_advice_labelled_as_such(client: TestClient) -> 
     }  # fmt: skip
     for item in items:
         assert item["general"] is True
+        assert item["typical"] is True
         assert item["estimatedSavingsKgPerYear"] is None
-        assert "General advice" in item["rationale"]
+        assert "Typical advice, not yet computed for you" in item["rationale"]
+        assert "/start" in item["rationale"]
         assert item["status"] is None
     assert len(listed(client, headers, "?limit=3")) == 3
 
@@ -77,9 +79,10 @@ def test_car_savings_match_the_factors_by_hand(client: TestClient) -> None:
     assert rail["general"] is False
     assert "1,000 km by car" in rail["rationale"]
     assert "(174 kg CO2e)" in rail["rationale"]
+    assert "on your logs of the last 90 days, scaled to a year" in rail["rationale"]
     ev = found["car-to-ev"]
     assert ev["effort"] == "high"
-    # Ranked by saving x effort weight (low 1, medium 0.75, high 0.5); food advice last.
+    # Ranked by kg saved a year (the EV on the World grid: no country set); food advice last.
     assert [i["actionId"] for i in items] == [
         "car-to-ev", "car-to-rail", "car-share", "car-to-bus", "plant-based-meals",
     ]  # fmt: skip
@@ -89,7 +92,7 @@ def test_car_savings_match_the_factors_by_hand(client: TestClient) -> None:
 
 def test_a_short_haul_flight_suggests_rail_once_a_year(client: TestClient) -> None:
     headers = signed_in(client)
-    log(client, headers, FLIGHT_SHORT_ECONOMY_RF, 1000, days_ago=10)
+    log(client, headers, FLIGHT_SHORT_ECONOMY_RF, 1000, days_ago=40)  # over a month of logs
     flight = by_id(listed(client, headers))["flight-to-rail"]
     expected = 2 * 1000 * (SHORT_HAUL_ECONOMY_RF_KM - NATIONAL_RAIL_KM)
     assert flight["estimatedSavingsKgPerYear"] == pytest.approx(expected, abs=0.05)
@@ -97,7 +100,7 @@ def test_a_short_haul_flight_suggests_rail_once_a_year(client: TestClient) -> No
 
 def test_commit_then_complete(client: TestClient) -> None:
     headers = signed_in(client)
-    log(client, headers, PETROL_CAR, 1000, days_ago=1)
+    log(client, headers, PETROL_CAR, 1000, days_ago=40)  # over a month of logs: own numbers
     committed = post(client, headers, "car-to-rail", "commit")
     assert committed["status"] == "committed"
     assert committed["completedAt"] is None

@@ -83,12 +83,12 @@ def new_page(
     """Open a guarded page in a fresh browser context (own cookies and storage)."""
     pages: list[Page] = []
 
-    def open_page(*, viewport: ViewportSize = DESKTOP) -> Page:
+    def open_page(*, viewport: ViewportSize = DESKTOP, timezone_id: str = "UTC") -> Page:
         context = browser.new_context(
             base_url=live_server.url,
             viewport=viewport,
             locale="en-GB",
-            timezone_id="UTC",
+            timezone_id=timezone_id,
             service_workers="block",
         )
         guard.watch(context)

@@ -1,4 +1,4 @@
-"""/docs and the signed-out first screen in Chromium, under their own Content-Security-Policy.
+"""/docs in Chromium, under its own Content-Security-Policy.
 
 The guard fails a test on any console error, and a script or style the policy blocks is one.
 """
@@ -12,8 +12,6 @@ from tests.browser.conftest import PAGE_TIMEOUT_MS
 from tests.browser.harness import NetworkGuard
 
 pytestmark = pytest.mark.e2e
-
-BRAND_GREEN = "rgb(31, 111, 67)"  # h1 { color: #1f6f43 } in index.html's inline <style>
 
 
 def test_swagger_ui_runs_under_a_policy_without_unsafe_inline(
@@ -32,13 +30,4 @@ def test_swagger_ui_runs_under_a_policy_without_unsafe_inline(
     ).to_be_visible()
     page.get_by_role("button", name="Authorize").click()
     expect(page.locator(".auth-container").first).to_be_visible()
-    guard.assert_clean()
-
-
-def test_the_first_screen_keeps_its_inline_style(page: Page, guard: NetworkGuard) -> None:
-    response = page.goto("/")
-    assert response is not None
-    assert "style-src 'sha256-" in response.headers["content-security-policy"]
-    heading = page.get_by_role("heading", name="CarbonTrack is running")
-    expect(heading).to_have_css("color", BRAND_GREEN)
     guard.assert_clean()

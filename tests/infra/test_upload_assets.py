@@ -42,7 +42,7 @@ def _objects(bucket: str) -> dict[str, dict[str, Any]]:
 
 def test_every_packaged_asset_is_uploaded_with_its_type_and_caching(bucket: str) -> None:
     packaged = assets.packaged_assets()
-    assert any(a.key == "static/index.html" for a in packaged)
+    assert any(a.key == "static/app/app.css" for a in packaged)
     out = _upload("--bucket", bucket)
     assert f"{len(packaged)} uploaded, 0 unchanged, 0 deleted" in out
     stored = _objects(bucket)
@@ -63,11 +63,11 @@ def test_a_second_upload_sends_nothing_unchanged(bucket: str) -> None:
 def test_a_changed_asset_is_uploaded_again(bucket: str) -> None:
     _upload("--bucket", bucket)
     s3 = boto3.client("s3", region_name=AWS_REGION)
-    s3.put_object(Bucket=bucket, Key="static/index.html", Body=b"an older page")
+    s3.put_object(Bucket=bucket, Key="static/app/app.css", Body=b"an older page")
     out = _upload("--bucket", bucket)
     assert "1 uploaded" in out
-    page = s3.get_object(Bucket=bucket, Key="static/index.html")["Body"].read()
-    assert page == next(a.body for a in assets.packaged_assets() if a.key == "static/index.html")
+    page = s3.get_object(Bucket=bucket, Key="static/app/app.css")["Body"].read()
+    assert page == next(a.body for a in assets.packaged_assets() if a.key == "static/app/app.css")
 
 
 def test_stale_assets_are_deleted_only_with_prune(bucket: str) -> None:

@@ -133,6 +133,7 @@ def test_the_api_and_web_package_leaves_the_explorer_libraries_out() -> None:
     )
     assert {"fastapi", "mangum", "aws-lambda-powertools", "pydantic-settings", "pint"} <= kept
     assert {"airportsdata", "geographiclib"} <= kept  # flights by route (the API)
+    assert {"segno", "tzdata"} <= kept  # invite QR codes, the time-zone list (the pages)
     explorer = kept_distributions(PACKAGES["explorer"])
     assert {"numpy", "scipy", "shapely", "google-genai"} <= explorer
     assert "boto3" not in explorer

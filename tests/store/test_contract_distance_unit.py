@@ -17,6 +17,7 @@ from carbontrack.store.dynamodb import DynamoStore, codec
 from carbontrack.store.sqlite import SqliteStore
 from tests.backends import dynamodb_store
 from tests.store.factories import make_user
+from tests.store.schema_rollback import roll_back
 
 
 def test_a_user_keeps_their_distance_unit(store: Store) -> None:
@@ -52,12 +53,7 @@ def test_sqlite_users_from_before_the_column_read_as_km(tmp_path: Path) -> None:
         store.users.add(user)
     # Back to schema version 5, as a store written before issue 13's migration 6 (and 7).
     with closing(sqlite3.connect(path)) as conn:
-        conn.execute("ALTER TABLE users DROP COLUMN operator")
-        conn.execute("DROP TABLE inventory_resources")
-        conn.execute("DROP TABLE inventory_scopes")
-        conn.execute("DROP TABLE inventory_runs")  # migration 8's
-        conn.execute("ALTER TABLE users DROP COLUMN distance_unit")
-        conn.execute("PRAGMA user_version = 5")
+        roll_back(conn, to_version=5)
     with closing(SqliteStore(path)) as store:
         assert store.users.get(user.user_id) == replace(user, distance_unit="km")
 

@@ -17,6 +17,7 @@ from carbontrack.store.base import Store
 from carbontrack.store.sqlite import SqliteStore
 from tests.backends import dynamodb_store
 from tests.store.factories import make_user
+from tests.store.schema_rollback import roll_back
 
 
 def test_a_new_user_is_not_an_operator(store: Store) -> None:
@@ -83,7 +84,7 @@ def test_a_backup_carries_the_role(store: Store, tmp_path: Path) -> None:
     store.users.add(operator)
     store.users.add(ordinary)
     path = tmp_path / "b"
-    assert backup.export(store=store, path=path)["schemaVersion"] == 5
+    assert backup.export(store=store, path=path)["schemaVersion"] == backup.SCHEMA_VERSION
     store.users.delete(operator.user_id)
     store.users.delete(ordinary.user_id)
     backup.restore(store=store, path=path)
@@ -116,11 +117,7 @@ def test_sqlite_users_from_before_migration_7_are_not_operators(tmp_path: Path) 
         store.users.add(user)
     # Back to schema version 6, as a store written before issue 14.
     with closing(sqlite3.connect(path)) as conn:
-        conn.execute("ALTER TABLE users DROP COLUMN operator")
-        conn.execute("DROP TABLE inventory_resources")
-        conn.execute("DROP TABLE inventory_scopes")
-        conn.execute("DROP TABLE inventory_runs")  # migration 8's
-        conn.execute("PRAGMA user_version = 6")
+        roll_back(conn, to_version=6)
     with closing(SqliteStore(path)) as store:
         assert store.users.get(user.user_id) == user
         assert store.inventory.statuses(services=["ec2"]) == []

@@ -61,6 +61,7 @@ def test_every_declared_table_exists_with_its_keys(client: DynamoDBClient) -> No
         "goals": [("userId", "HASH"), ("goalId", "RANGE")],
         "achievements": [("userId", "HASH"), ("achievementId", "RANGE")],
         "actions": [("userId", "HASH"), ("actionId", "RANGE")],
+        "baselines": [("userId", "HASH")],
         "teams": [("teamId", "HASH")],
         "team-members": [("teamId", "HASH"), ("userId", "RANGE")],
         "reasoning-cache": [("cacheKey", "HASH")],

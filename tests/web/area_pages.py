@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -47,9 +48,13 @@ def flashes(page: str) -> list[tuple[str, str]]:
     return [(level, html.unescape(text)) for level, text in FLASH.findall(page)]
 
 
-def log_car_km(client: TestClient, km: float, *, note: str | None = None) -> dict[str, Any]:
+def log_car_km(
+    client: TestClient, km: float, *, note: str | None = None, days_ago: int = 0
+) -> dict[str, Any]:
     """Log a petrol-car trip the way the pages' scripts do (session cookie and CSRF header)."""
-    body = {"factorId": PETROL_CAR, "quantity": km, "unit": "km", "note": note}
+    body: dict[str, Any] = {"factorId": PETROL_CAR, "quantity": km, "unit": "km", "note": note}
+    if days_ago:
+        body["timestamp"] = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat()
     response = client.post("/api/entries", json=body, headers=api_headers(client))
     assert response.status_code == 201, response.text
     return dict(response.json())

@@ -126,9 +126,10 @@ def test_comparisons_show_their_sources_and_years(client: TestClient) -> None:
         assert f"{comparison['source']} · figures for {comparison['year']}" in page
         assert f"{kg(comparison['valueKg'])} kg" in page
     assert "CC BY 4.0" in page
-    budget = api["comparisons"][0]
-    share = budget["userKg"] / budget["valueKg"] * 100
-    assert f'<p class="figure">{share:,.0f} %</p>' in page
+    # Without a baseline the headline card does not turn a few entries into a percentage
+    # (issue 15); tests/web/test_start_page.py covers the card with one.
+    card = page[page.index('id="budget-card"') :]
+    assert '<a href="/start">Answer a few questions</a>' in card[: card.index("</article>")]
 
 
 def test_a_new_user_is_told_to_log_a_first_activity(client: TestClient) -> None:

@@ -324,7 +324,8 @@ def test_another_users_entries_are_never_listed_and_their_ids_are_404(
     assert "owner&#39;s secret note" not in history
     log_page = client.get("/log").text
     # The shortcuts aside lists the user's own activities (the page cites the car elsewhere).
-    assert "Average car" not in log_page[log_page.index('<aside class="log-shortcuts"') :]
+    aside = log_page[log_page.index('<aside class="log-shortcuts"') : log_page.index("</aside>")]
+    assert "Average car" not in aside
     assert [row["entryId"] for row in export_rows(client)] == [other["entryId"]]
     for path in (f"/history/{mine['entryId']}/edit", f"/history/{mine['entryId']}/delete"):
         page = client.get(path)

@@ -36,13 +36,16 @@ def test_signed_out_visitors_are_sent_to_log_in(client: TestClient) -> None:
     assert response.headers["location"] == "/login?next=%2Frecommendations"
 
 
-def test_a_new_user_gets_labelled_general_advice_and_is_told_to_log(client: TestClient) -> None:
+def test_a_new_user_gets_typical_advice_and_the_questionnaire(client: TestClient) -> None:
     sign_up(client)
+    log_car_km(client, 12)  # one trip today: too little to compute savings from
     page = client.get("/recommendations").text
-    assert "General advice for now" in page
+    assert "Typical advice for now" in page
+    assert 'href="/start"' in page
     assert listed(page) == [action.action_id for action in CATALOGUE]
     first = card(page, "car-to-rail")
-    assert "General advice" in first
+    assert "Typical advice" in first
+    assert "General advice" not in page
     assert "Saves about" not in first  # no invented number
     assert "I will do this" in first
 
@@ -51,20 +54,20 @@ def test_actions_are_ranked_as_the_api_ranks_them_with_their_yearly_savings(
     client: TestClient,
 ) -> None:
     sign_up(client)
-    log_car_km(client, 1000)
+    log_car_km(client, 1000, days_ago=40)  # over a month of logs: the user's own numbers
     page = client.get("/recommendations").text
     api = client.get("/api/recommendations", params={"limit": 50}).json()["items"]
 
     assert listed(page) == [item["actionId"] for item in api]
-    assert "General advice for now" not in page
+    assert "Typical advice" not in page
     rail = next(item for item in api if item["actionId"] == "car-to-rail")
     assert rail["general"] is False
     shown = card(page, "car-to-rail")
     assert f"Saves about {rail['estimatedSavingsKgPerYear']:,.1f} kg CO2e a year" in shown
     assert rail["rationale"] in shown
     assert "Medium effort" in shown
-    assert "General advice" not in shown
-    assert "General advice" in card(page, "plant-based-meals")
+    assert "Not computed" not in shown
+    assert "Not computed" in card(page, "plant-based-meals")
 
 
 def test_commit_then_complete_shows_the_status(client: TestClient) -> None:

@@ -106,6 +106,7 @@ KNOWN: dict[str, dict[int, str]] = {
     "DELETE /api/entries/{entry_id}": {409: "The entry kept changing while it was deleted."},
     "DELETE /api/profile": {409: "A team's members kept changing while it was handed over."},
     "GET /api/anomalies": {404: "No anomalies on that day."},
+    "GET /api/baseline": {404: "No baseline yet: answer the questionnaire (PUT) first."},
     **{
         f"{method} /api/inventory{path}": {404: NOT_AN_OPERATOR}
         for method, path in (

@@ -35,6 +35,8 @@ class RecommendationOut(Body):
     estimated_savings_kg_per_year: float | None
     rationale: str
     general: bool
+    # True: no numbers of the user's own (no baseline, under a month of logs); see /start.
+    typical: bool
     status: Status | None
 
 

@@ -100,3 +100,18 @@ def goal_view(tracked: TrackedGoal) -> dict[str, object]:
 
 
 _GOAL_FIELDS = tuple(name for name in GoalOut.model_fields if name != "progress")
+
+
+class GoalSuggestionOut(Body):
+    suggestion_id: str
+    label: str
+    kind: Literal["budget"]
+    period: Literal["month"]
+    category: str | None
+    target_co2e_kg: float
+    source: str
+
+
+class GoalSuggestionList(Body):
+    items: list[GoalSuggestionOut]
+    notes: list[str]

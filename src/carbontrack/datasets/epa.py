@@ -59,6 +59,11 @@ _BIOMASS_FUELS = frozenset(
         "Straw",
     }
 )
+# People log these when they fill a car or a plane, so they sit with transport, not heating,
+# as DEFRA's petrol, diesel and aviation fuels do (defra._TRANSPORT_FUELS). EPA has no row
+# named diesel: its "Distillate Fuel Oil No. 2" is both road diesel and home heating oil, and
+# stays with heating, where most people logging fuel oil by the gallon burn it.
+_VEHICLE_FUELS = frozenset({"Motor Gasoline", "Aviation Gasoline", "Kerosene-Type Jet Fuel"})
 _WASTE_ROUTES = {
     "recycled": "recycled",
     "landfilled": "landfilled",
@@ -144,12 +149,13 @@ def _stationary(fuels: Mapping[str, Any], co2e_kg: Co2e) -> Iterator[Factor]:
     for fuel, row in fuels.items():
         if fuel in _BIOMASS_FUELS:
             continue
+        category = "transport" if fuel in _VEHICLE_FUELS else "heating"
         unit, unit_type, per = _fuel_unit(row["heat_content"])
         activity = f"{fuel}, stationary combustion (boiler, furnace, stove, generator)"
         source = f"stationary combustion, {fuel}"
         yield _factor(
             f"stationary-combustion.{slug(fuel)}.{slug(unit)}",
-            category="heating",
+            category=category,
             activity=f"{activity}, {per}",
             unit=(unit, unit_type),
             value=co2e_kg(row["co2_per_unit"], row["ch4_per_unit"], row["n2o_per_unit"]),
@@ -157,7 +163,7 @@ def _stationary(fuels: Mapping[str, Any], co2e_kg: Co2e) -> Iterator[Factor]:
         )
         yield _factor(
             f"stationary-combustion.{slug(fuel)}.mmbtu",
-            category="heating",
+            category=category,
             activity=f"{activity}, per mmBtu (higher heating value)",
             unit=("mmBtu", "energy"),
             value=co2e_kg(row["co2_per_mmbtu"], row["ch4_per_mmbtu"], row["n2o_per_mmbtu"]),

@@ -1,16 +1,17 @@
 """Reduction actions: when each applies, what it would save the user, and the ranking. Pure.
 
 A saving is computed by the footprint engine (`footprint.co2e_kg`) with catalogue factors on
-what the user logged in the last `WINDOW_DAYS` days, summed per factor (`Usage`), then
-annualised by 365 / `WINDOW_DAYS`. Two shapes of action cover the catalogue:
+a year of each category (`Usage`, built by `yearly_usage`: the logs of the last 12 months,
+the baseline's line, or the logs of the last `WINDOW_DAYS` days scaled to a year, each usage
+carrying its own `per_year` and the words that say which). Two shapes of action:
 
 - a **swap** moves a share of the activity to another factor (car km to national rail):
   saving = co2e(share x quantity, old factor) - co2e(share x quantity, new factor);
 - a **cut** does less of it (1 degC lower thermostat): saving = co2e(quantity) x cut.
 
-Ranking: score = kg saved a year x effort weight (low 1, medium 0.75, high 0.5), so a
-high-effort action must save twice what a low-effort one does to rank above it; ties go to
-the larger saving, then the action id. Actions without a number (general advice) come last.
+Ranking: kg saved a year, most first; ties go to the lower effort, then the action id.
+Savings under `TRIVIAL_SHARE` of the person's yearly footprint are hidden. Actions without
+a number (advice only) come last.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from carbontrack.domain.errors import InvalidInput
 from carbontrack.domain.models import Entry, Factor
 
 Effort = Literal["low", "medium", "high"]
-EFFORT_WEIGHT: dict[str, float] = {"low": 1.0, "medium": 0.75, "high": 0.5}
+EFFORT_ORDER: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 WINDOW_DAYS = 90
 PER_YEAR = 365 / WINDOW_DAYS
+TRIVIAL_SHARE = 0.01  # a saving under 1 % of the yearly footprint is not worth a line
 
 FactorLookup = Callable[[str], Factor | None]
 
@@ -41,6 +43,9 @@ class Usage:
     quantity: float
     co2e_kg: float  # as recorded with the entries
     entries: int
+    per_year: float = PER_YEAR  # times `quantity` is a year of it
+    period: str = f"in the last {WINDOW_DAYS} days"  # what `quantity` covers, for a sentence
+    basis: str = ""  # the sentence saying which number the saving rests on
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +98,7 @@ class Outcome:
 
     quantity: float | None  # in the display unit; None if some usage could not be shown in it
     co2e_kg: float  # recorded for the matching usages
-    saving_kg: float  # over the window
+    saving_kg: float  # a year
     factors: tuple[Factor, ...]  # the factors moved to, for the rationale
 
 
@@ -116,8 +121,11 @@ def swap(
     if not picked:
         return None
     saving = sum(
-        footprint.co2e_kg(quantity=share * u.quantity, unit=u.unit, factor=old)
-        - footprint.co2e_kg(quantity=share * u.quantity, unit=u.unit, factor=new)
+        (
+            footprint.co2e_kg(quantity=share * u.quantity, unit=u.unit, factor=old)
+            - footprint.co2e_kg(quantity=share * u.quantity, unit=u.unit, factor=new)
+        )
+        * u.per_year
         for u, old, new in picked
     )
     targets = tuple(dict.fromkeys(new for _, _, new in picked))
@@ -137,7 +145,8 @@ def cut(
     if not picked:
         return None
     saving = sum(
-        footprint.co2e_kg(quantity=u.quantity, unit=u.unit, factor=f) * fraction for u, f in picked
+        footprint.co2e_kg(quantity=u.quantity, unit=u.unit, factor=f) * fraction * u.per_year
+        for u, f in picked
     )
     return _outcome([u for u, _ in picked], unit, saving, ())
 
@@ -165,13 +174,18 @@ def _outcome(
 
 
 def recommend(
-    actions: Sequence[Action], usages: Sequence[Usage], lookup: FactorLookup
+    actions: Sequence[Action],
+    usages: Sequence[Usage],
+    lookup: FactorLookup,
+    *,
+    footprint_kg_per_year: float = 0.0,
 ) -> list[Recommendation]:
-    """Every action that applies to `usages`, with its saving, best first (see `rank`)."""
+    """Every action that applies to `usages`, its saving not trivial, best first (`rank`)."""
+    floor = max(0.0, footprint_kg_per_year * TRIVIAL_SHARE)
     found: list[Recommendation] = []
     for action in actions:
         estimate = action.estimate(usages, lookup) if action.estimate and usages else None
-        if estimate is not None and estimate.savings_kg_per_year > 0:
+        if estimate is not None and estimate.savings_kg_per_year > floor:
             saving = round(estimate.savings_kg_per_year, 1)
             found.append(Recommendation(action, saving, estimate.rationale, general=False))
     return rank(found)
@@ -183,13 +197,13 @@ def general_advice(action: Action, reason: str) -> Recommendation:
 
 
 def rank(recommendations: Iterable[Recommendation]) -> list[Recommendation]:
-    """Best first: effort-weighted saving, then saving, then id; no saving last, as given."""
+    """Best first: kg saved a year, then lower effort, then id; no saving last, as given."""
 
-    def key(item: Recommendation) -> tuple[bool, float, float, str]:
+    def key(item: Recommendation) -> tuple[bool, float, int, str]:
         saving = item.savings_kg_per_year
         if saving is None:
-            return (True, 0.0, 0.0, "")  # a stable sort keeps these in the order given
-        return (False, -saving * EFFORT_WEIGHT[item.action.effort], -saving, item.action.action_id)
+            return (True, 0.0, 0, "")  # a stable sort keeps these in the order given
+        return (False, -saving, EFFORT_ORDER[item.action.effort], item.action.action_id)
 
     return sorted(recommendations, key=key)
 

@@ -3,6 +3,8 @@
 Every number comes from a catalogue factor through the footprint engine; the only other
 numbers are the share of an activity an action changes (stated in each rationale) and the
 thermostat's 10 %, a widely quoted rule of thumb that the rationale labels as an assumption.
+The electric car runs on the user's own grid (`ev_on_grid`): DEFRA 2020's kWh/km times the
+Ember intensity of their country. Effort (low, medium, high) is shown, not weighed.
 Left out on purpose:
 - a renewable electricity tariff: our data has grid averages only, no factor for a
   renewable or zero-rated supply, and we do not invent one;
@@ -14,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from carbontrack.domain.models import Factor
 from carbontrack.domain.recommendations import (
-    PER_YEAR,
-    WINDOW_DAYS,
     Action,
     Estimate,
     FactorLookup,
@@ -40,6 +41,9 @@ BUS = {
     EPA: EPA + "business-travel.bus.passenger-mile",
 }
 EV = {DEFRA: DEFRA + "uk-electricity-for-evs.cars-by-size.average-car.battery-electric-vehicle"}
+UK_GRID_2020 = DEFRA + "uk-electricity.electricity-generated.electricity-uk"
+# Not a catalogue id: the service's lookup answers it with `ev_on_grid` for the user's grid.
+EV_ON_YOUR_GRID = "carbontrack:ev-on-your-grid"
 SHORT_FLIGHTS = (
     DEFRA + "business-travel-air.flights.domestic-to-from-uk.",
     DEFRA + "business-travel-air.flights.short-haul-to-from-uk.",
@@ -100,14 +104,16 @@ class Rule:
             )
         if outcome is None or (self.unit is not None and outcome.quantity is None):
             return None
-        saving = outcome.saving_kg * PER_YEAR
+        saving = outcome.saving_kg
         quantity = outcome.quantity or 0.0
         sources = "; ".join(map(cited, outcome.factors))
+        basis = picked[0].basis  # one category's usages share one basis
         text = (
-            f"{self.did.format(quantity=figure(quantity))} in the last {WINDOW_DAYS} days "
+            f"{self.did.format(quantity=figure(quantity))} {picked[0].period} "
             f"({figure(outcome.co2e_kg)} kg CO2e). "
             f"{self.change.format(moved=figure(share * quantity))} would save about "
             f"{figure(saving)} kg CO2e a year{f' ({sources})' if sources else ''}.{self.note}"
+            f"{f' {basis}' if basis else ''}"
         )
         return Estimate(saving, text)
 
@@ -126,6 +132,45 @@ def _last_part(pairs: dict[str, tuple[str, ...]]) -> Callable[[str], Sequence[st
     return counterparts
 
 
+def ev_on_grid(lookup: FactorLookup, grid: Factor) -> Factor | None:
+    """An average battery-electric car charged from `grid`, per km.
+
+    Its kWh/km is DEFRA 2020's: the average BEV's kg CO2e/km over the UK grid factor the
+    same table used (0.05274 / 0.23314 = 0.2262 kWh/km); times the grid's kg CO2e/kWh.
+    """
+    ev, uk = lookup(EV[DEFRA]), lookup(UK_GRID_2020)
+    if ev is None or uk is None or grid.unit != "kWh":
+        return None
+    kwh_per_km = ev.co2e_kg_per_unit / uk.co2e_kg_per_unit
+    return Factor(
+        factor_id=EV_ON_YOUR_GRID,
+        category="transport",
+        activity="Average battery-electric car on your grid, per km",
+        unit="km",
+        unit_type="distance",
+        co2e_kg_per_unit=kwh_per_km * grid.co2e_kg_per_unit,
+        region=grid.region,
+        source=(
+            f"{kwh_per_km:.4f} kWh/km (BEIS/DEFRA 2020 average battery-electric car) x "
+            f"{grid.co2e_kg_per_unit:g} kg CO2e/kWh ({grid.source})"
+        ),
+        dataset=grid.dataset,
+        year=grid.year,
+        licence=grid.licence,
+    )
+
+
+def with_ev(lookup: FactorLookup, grid: Factor) -> FactorLookup:
+    """`lookup`, answering `EV_ON_YOUR_GRID` with an electric car charged from `grid`."""
+    ev = ev_on_grid(lookup, grid)
+    return lambda factor_id: ev if factor_id == EV_ON_YOUR_GRID else lookup(factor_id)
+
+
+def _ev(factor_id: str) -> Sequence[str]:
+    # The user's own grid first; without one (a lookup that does not know it), the UK's.
+    return [EV_ON_YOUR_GRID, *_by_dataset(EV)(factor_id)]
+
+
 def _is_car(factor_id: str) -> bool:
     return factor_id.startswith(CARS) and not factor_id.endswith(PLUG_IN)
 
@@ -137,7 +182,7 @@ def _economy(factor_id: str) -> Sequence[str]:
 def _one_return_a_year(flights: Sequence[Usage]) -> float:
     # Two of the user's average legs a year (an entry is taken to be one leg), never more
     # than all of their short-haul flying.
-    legs_per_year = sum(u.entries for u in flights) * PER_YEAR
+    legs_per_year = sum(u.entries * u.per_year for u in flights)
     return min(1.0, 2 / legs_per_year) if legs_per_year else 0.0
 
 
@@ -177,8 +222,8 @@ CATALOGUE: tuple[Action, ...] = (
     Action(
         "car-to-ev", "Switch to an electric car", "transport", "high",
         "A battery-electric car on grid power emits less per km than a combustion car.",
-        Rule(_is_car, _by_dataset(EV), 1.0, "km", _DROVE,
-             "Driving the same km in an average battery-electric car charged from the UK grid",
+        Rule(_is_car, _ev, 1.0, "km", _DROVE,
+             "Driving the same km in an average battery-electric car",
              " The car's manufacture is not counted."),
     ),
     Action(

@@ -42,6 +42,7 @@ PERMISSIONS: Mapping[str, frozenset[Action]] = {
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10  # 31**10 is about 8e14 codes: not guessable within a code's lifetime
 CODE_LIFETIME = timedelta(days=7)
+INVITE_SEPARATOR = "."  # between team id and code in an invite link (/join/<id>.<code>)
 NAME_MAX_CHARS = 80
 DISPLAY_NAME_MAX_CHARS = 100
 MAX_MEMBERS = 500
@@ -133,6 +134,20 @@ def code_matches(team: Team, code: str) -> bool:
 def code_expired(team: Team, now: datetime) -> bool:
     """Whether the team's join code no longer admits anyone."""
     return now >= team.join_code_expires_at
+
+
+def invite_token(team_id: str, code: str) -> str:
+    """The token of an invite link: the team id and its current code, joined by a dot.
+
+    Team ids are UUIDs and codes are letters and digits, so neither contains the dot.
+    """
+    return f"{team_id}{INVITE_SEPARATOR}{code}"
+
+
+def parse_invite(token: str) -> tuple[str, str]:
+    """(team id, code) of an invite token; anything malformed gives ids that match no team."""
+    team_id, _, code = token.strip().partition(INVITE_SEPARATOR)
+    return team_id, code
 
 
 def successor(members: Sequence[Membership], leaving_user_id: str) -> Membership | None:

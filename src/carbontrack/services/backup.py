@@ -2,7 +2,7 @@
 
 A backup is a directory with `records.jsonl` (one record a line, in this order: users, each
 user's entries newest first, teams, memberships, goals (of users and of teams), awards,
-action commitments) and `manifest.json` (format, schema version, counts per type, SHA-256
+action commitments, baselines) and `manifest.json` (format, schema version, counts per type, SHA-256
 of the records file). Every record comes after the records it refers to. Output is
 canonical (sorted keys, fixed order), so the same data backed up from SQLite or DynamoDB
 gives byte-identical files. Teams are found through their members, so the users' listing is
@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter, ValidationError
 
 from carbontrack import __version__
+from carbontrack.domain.baseline_model import Baseline
 from carbontrack.domain.errors import DomainError, InvalidBackup
 from carbontrack.domain.models import (
     ActionCommitment,
@@ -49,17 +50,18 @@ FORMAT = "carbontrack-backup"
 #    versions 1-3 have no period. Version 3 software refuses a version 4 backup rather than
 #    restore bills onto one day.
 # 5: users carry `operator` (issue 14); users of versions 1-4 read as not operators.
-SCHEMA_VERSION = 5
+# 6: baselines (issue 15: the questionnaire's estimate); versions 1-5 have none.
+SCHEMA_VERSION = 6
 RECORDS_FILE = "records.jsonl"
 MANIFEST_FILE = "manifest.json"
-RECORD_TYPES = ("user", "entry", "team", "membership", "goal", "award", "action")
+RECORD_TYPES = ("user", "entry", "team", "membership", "goal", "award", "action", "baseline")
 BATCH = 500
 PAGE = 500
 
 Progress = Callable[[int], None]
 
 
-Record = User | Entry | Team | Membership | Goal | Award | ActionCommitment
+Record = User | Entry | Team | Membership | Goal | Award | ActionCommitment | Baseline
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,12 @@ class _ActionRecord:
     data: ActionCommitment
 
 
+@dataclass(frozen=True, slots=True)
+class _BaselineRecord:
+    type: Literal["baseline"]
+    data: Baseline
+
+
 _AnyRecord = (
     _UserRecord
     | _EntryRecord
@@ -112,6 +120,7 @@ _AnyRecord = (
     | _GoalRecord
     | _AwardRecord
     | _ActionRecord
+    | _BaselineRecord
 )
 _TYPES: dict[str, type[Any]] = {
     "user": User,
@@ -121,6 +130,7 @@ _TYPES: dict[str, type[Any]] = {
     "goal": Goal,
     "award": Award,
     "action": ActionCommitment,
+    "baseline": Baseline,
 }
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {kind: TypeAdapter(t) for kind, t in _TYPES.items()}
 _RECORD: TypeAdapter[_AnyRecord] = TypeAdapter(Annotated[_AnyRecord, Field(discriminator="type")])
@@ -204,6 +214,10 @@ def _records(store: Store) -> Iterator[tuple[str, Record]]:
         commitments = store.actions.list_for_user(user.user_id)
         for commitment in sorted(commitments, key=lambda c: c.action_id):
             yield "action", commitment
+    for user in users:
+        baseline = store.baselines.get(user.user_id)
+        if baseline is not None:
+            yield "baseline", baseline
 
 
 def _private_file(path: Path) -> Any:
@@ -336,6 +350,7 @@ def _write(store: Store, kind: str, batch: list[Any]) -> None:
         "goal": store.goals.put_many,
         "award": store.achievements.put_many,
         "action": store.actions.put_many,
+        "baseline": store.baselines.put_many,
     }
     writers[kind](batch)
 
@@ -379,6 +394,8 @@ def decode_record(line: bytes, *, number: int, version: int = SCHEMA_VERSION) ->
         raise InvalidBackup(f"line {number}: a datetime has no time zone")
     if version < 3 and record.type not in ("user", "entry"):
         raise InvalidBackup(f"line {number}: a {record.type} record in a version {version} backup")
+    if version < 6 and record.type == "baseline":
+        raise InvalidBackup(f"line {number}: a baseline record in a version {version} backup")
     return record.type, record.data
 
 
@@ -414,4 +431,6 @@ def _times(record: Record) -> list[datetime]:
             times = [record.earned_at]
         case ActionCommitment():
             times = [record.committed_at, record.completed_at]
+        case Baseline():
+            times = [record.created_at, record.updated_at]
     return [time for time in times if time is not None]

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from carbontrack.domain import comparisons, periods
+from carbontrack.domain.baseline_model import Baseline
 from carbontrack.domain.errors import InvalidInput
 from carbontrack.domain.models import User
 from carbontrack.domain.periods import Period
-from carbontrack.services import achievements, goals, recommendations, stats
+from carbontrack.services import achievements, baseline, goals, recommendations, stats
 from carbontrack.services.achievements import AchievementBoard, AchievementStatus
 from carbontrack.services.goals import TrackedGoal
 from carbontrack.services.recommendations import RecommendationItem
@@ -43,6 +44,49 @@ class TrendPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class CategoryEstimate:
+    """One category this month: the baseline's estimate next to what is logged.
+
+    `share_so_far_kg` is the baseline's share of the month's days so far; the budget check
+    counts the larger of it and the logged kg (`counted_kg`), so a category logged only
+    partly (one trip) is not taken for the whole of it.
+    """
+
+    category: str
+    estimated_month_kg: float  # the baseline a year / 12
+    logged_kg: float  # logged this month so far
+    share_so_far_kg: float
+
+    @property
+    def counted_kg(self) -> float:
+        """What the budget check counts for this category."""
+        return max(self.logged_kg, self.share_so_far_kg)
+
+    @property
+    def from_baseline(self) -> bool:
+        """True when the baseline's share, not the logs, is counted."""
+        return self.share_so_far_kg > self.logged_kg
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetCheck:
+    """This month so far against the 1.5 °C budget, with the baseline filling in the logs."""
+
+    rows: list[CategoryEstimate]
+    budget_so_far_kg: float  # the 2.5 t a year pro-rated to the days so far
+
+    @property
+    def counted_kg(self) -> float:
+        """The month so far: per category, the larger of logged and the baseline's share."""
+        return sum(row.counted_kg for row in self.rows)
+
+    @property
+    def percent(self) -> float:
+        """The counted kg as a percentage of the budget for the same days."""
+        return self.counted_kg / self.budget_so_far_kg * 100
+
+
+@dataclass(frozen=True, slots=True)
 class Dashboard:
     """A user's dashboard at `updated_at`; `month` is this calendar month in their time zone."""
 
@@ -55,6 +99,8 @@ class Dashboard:
     recommendations: list[RecommendationItem]
     achievements: AchievementBoard
     recent_achievements: list[AchievementStatus]
+    baseline: Baseline | None = None
+    budget_check: BudgetCheck | None = None  # with a baseline only
 
     @property
     def days_so_far(self) -> int:
@@ -88,6 +134,7 @@ def dashboard(
         notes=notes,
     )
     board = achievements.list_achievements(store=store, user=user, now=now)
+    found = baseline.get_baseline(store=store, user=user)
     return Dashboard(
         updated_at=now,
         today=today,
@@ -103,7 +150,31 @@ def dashboard(
         ),
         achievements=board,
         recent_achievements=recent(board.items),
+        baseline=found,
+        budget_check=None if found is None else budget_check(found, month, today=today),
     )
+
+
+def budget_check(found: Baseline, month: Stats, *, today: date) -> BudgetCheck:
+    """Compare the month so far with the budget, the baseline standing in for missing logs.
+
+    The baseline and the budget are pro-rated to the same days (`month.start` to today,
+    inclusive), so the percentage does not depend on how far into the month we are.
+    """
+    stop = today + _ONE_DAY
+    yearly = found.by_category()
+    logged = {category for category, kg in month.by_category.items() if kg > 0}
+    rows = [
+        CategoryEstimate(
+            category=category,
+            estimated_month_kg=yearly.get(category, 0.0) / 12,
+            logged_kg=month.by_category.get(category, 0.0),
+            share_so_far_kg=comparisons.prorate(yearly.get(category, 0.0), month.start, stop),
+        )
+        for category in sorted(set(yearly) | logged)
+    ]
+    budget = comparisons.prorate(comparisons.BUDGET_KG_PER_YEAR, month.start, stop)
+    return BudgetCheck(rows=rows, budget_so_far_kg=budget)
 
 
 def trend_range(

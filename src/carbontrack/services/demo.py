@@ -5,11 +5,15 @@ seasonal gas heating, monthly electricity and water, two short-haul holidays, a 
 nights and weekly household waste. Values are drawn from a fixed seed, so every demo is alike.
 The account also gets the achievements that year earns and a monthly reduction goal, so its
 dashboard shows every part filled in.
+
+`create` makes the one known demo login (`carbontrack demo`); `create_for_visitor` makes a fresh,
+private one per click of the front door's "Try the demo", where `offered` allows it.
 """
 
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -17,10 +21,12 @@ from carbontrack.domain.electricity import GRID_LOCAL_FACTOR_ID
 from carbontrack.domain.models import Entry, Factor, User
 from carbontrack.services import accounts, achievements, factors, goals
 from carbontrack.services.entries import EntryInput, new_entry
+from carbontrack.settings import Settings
 from carbontrack.store.base import Store
 
 DEMO_EMAIL = "demo@carbontrack.local"
 DEMO_PASSWORD = "carbontrack-demo"  # noqa: S105 - a published demo login; refused in production
+VISITOR_DOMAIN = "demo.carbontrack.local"  # "Try the demo" accounts: demo-<random>@ this
 SEED = 2026
 
 PETROL_CAR = "defra:ghg-cf-2020:passenger-vehicles.cars-by-size.average-car.petrol"
@@ -53,17 +59,51 @@ def create(*, store: Store, reset: bool = False, now: datetime | None = None) ->
             return 0
         store.users.delete(existing.user_id)
     user = accounts.register(store=store, email=DEMO_EMAIL, password=DEMO_PASSWORD, name="Demo")
+    _, count = _fill(store=store, user=user, now=now or datetime.now(UTC))
+    return count
+
+
+def offered(settings: Settings) -> bool:
+    """Whether the front door offers "Try the demo": a local install (SQLite), never production.
+
+    Each click makes an account with a year of entries; on a shared deployment that is storage
+    anyone could fill, so only a developer's or evaluator's own copy offers it.
+    """
+    return settings.environment != "production" and settings.store == "sqlite"
+
+
+def create_for_visitor(
+    *, store: Store, settings: Settings, client: str, now: datetime | None = None
+) -> User:
+    """A fresh demo account for one visitor, filled as `create`'s; counted as a sign-up.
+
+    A random email keeps visitors from seeing each other's data, and a random password nobody
+    is told means the account is reached only through the session that made it.
+    """
+    user = accounts.sign_up(
+        store=store,
+        settings=settings,
+        client=client,
+        email=f"demo-{secrets.token_hex(8)}@{VISITOR_DOMAIN}",
+        password=secrets.token_urlsafe(32),
+        name="Demo",
+    )
+    filled, _ = _fill(store=store, user=user, now=now or datetime.now(UTC))
+    return filled
+
+
+def _fill(*, store: Store, user: User, now: datetime) -> tuple[User, int]:
+    """Give `user` the demo's country, year of entries, achievements and goal."""
     user = accounts.update_profile(
         store=store,
         user=user,
         changes=accounts.ProfileChanges(country="GB", time_zone="Europe/London"),
     )
-    now = now or datetime.now(UTC)
     entries = list(_year_of_entries(store=store, user=user, now=now))
     store.entries.add_many(entries)
     achievements.on_entry_written(store=store, user=user, now=now)
     goals.create_goal(store=store, user=user, data=DEMO_GOAL)
-    return len(entries)
+    return user, len(entries)
 
 
 def _year_of_entries(*, store: Store, user: User, now: datetime) -> Iterator[Entry]:

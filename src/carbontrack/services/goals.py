@@ -12,11 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from carbontrack.domain import goals, periods
+from carbontrack.datasets.owid import load_country_electricity
+from carbontrack.domain import goal_targets, goals, periods
 from carbontrack.domain.errors import AlreadyExists, Conflict, InvalidInput, NotFound
 from carbontrack.domain.goals import GoalProgress
 from carbontrack.domain.models import Goal, MonthTotals, User
 from carbontrack.services import achievements
+from carbontrack.services import baseline as baselines
 from carbontrack.store.base import Store
 
 MAX_GOAL_ID_CHARS = 64  # ours are 36-character UUIDs; a longer one cannot be a goal
@@ -179,6 +181,12 @@ def _track(store: Store, user: User, owned: Sequence[Goal]) -> list[TrackedGoal]
     if met:
         achievements.on_goal_met(store=store, user=user, now=now)
     return tracked
+
+
+def suggest_targets(*, store: Store, user: User) -> tuple[list[goal_targets.Suggestion], list[str]]:
+    """Monthly budget targets to choose from (`domain.goal_targets`), and what is missing."""
+    country = load_country_electricity().get(user.country) if user.country else None
+    return goal_targets.suggest(baselines.get_baseline(store=store, user=user), country)
 
 
 def _record_met(store: Store, goal: Goal, *, ended: date, time_zone: str) -> Goal | None:

@@ -1,8 +1,9 @@
-"""Recommend reduction actions from the user's last 90 days; commit to and complete them.
+"""Recommend reduction actions on the user's own numbers; commit to and complete them.
 
-Listing reads the user's entries of the last 90 days (Query pages of 500) and their
-commitments (1 Query); factors come through the store's factor cache. It is a read path
-of its own, never part of an entry write.
+Listing reads the user's entries of the last 365 days (Query pages of 500), their baseline
+(1 read) and their commitments (1 Query); factors come through the store's factor cache.
+Which number each category's savings rest on is `domain.yearly_usage`'s rule. It is a read
+path of its own, never part of an entry write.
 """
 
 from __future__ import annotations
@@ -11,28 +12,32 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-from carbontrack.domain import recommendations
+from carbontrack.domain import recommendations, yearly_usage
+from carbontrack.domain.electricity import resolve_grid_factor
 from carbontrack.domain.errors import NotFound
 from carbontrack.domain.models import ActionCommitment, Entry, User
-from carbontrack.domain.recommendations import Recommendation
-from carbontrack.domain.reduction_actions import BY_ID, CATALOGUE
+from carbontrack.domain.recommendations import FactorLookup, Recommendation
+from carbontrack.domain.reduction_actions import BY_ID, CATALOGUE, with_ev
 from carbontrack.services import achievements
+from carbontrack.services import baseline as baselines
 from carbontrack.store.base import Store
 
 Status = Literal["committed", "completed"]
 PAGE = 500
-NO_DATA = (
-    "General advice, not computed for you: you have logged nothing in the last "
-    f"{recommendations.WINDOW_DAYS} days, so there is nothing to compute a saving from. "
-    "Log your travel, heating, waste and purchases to see your own numbers."
+TYPICAL = (
+    "Typical advice, not yet computed for you: without the questionnaire, and with less than "
+    f"{yearly_usage.LITTLE_LOGGED_DAYS} days logged or nothing in the last "
+    f"{recommendations.WINDOW_DAYS} days, there are no numbers of your own to compute a "
+    "saving from. Answer the questionnaire at /start (about three minutes) to see what each "
+    "action would save you."
 )
 NO_FACTORS = (
-    "General advice: CarbonTrack has no sourced emission factors for this yet, so it does "
-    "not put a number on it."
+    "Not computed: CarbonTrack has no sourced way to put a number on this action yet, so it "
+    "does not."
 )
 NOT_NOW = (
-    "General advice: nothing you logged in the last "
-    f"{recommendations.WINDOW_DAYS} days is something this action changes."
+    "Not computed: nothing in your logs or your estimate is something this action changes, "
+    "or its saving is under 1% of your yearly footprint."
 )
 
 
@@ -47,31 +52,40 @@ class RecommendationItem:
     estimated_savings_kg_per_year: float | None
     rationale: str
     general: bool
+    typical: bool  # no numbers of the user's own: no baseline, little or nothing logged lately
     status: Status | None
 
 
 def list_recommendations(
     *, store: Store, user: User, now: datetime, limit: int
 ) -> list[RecommendationItem]:
-    """The user's best actions first; general advice, labelled, where nothing can be computed.
+    """The user's best actions first, on their own numbers; labelled advice where none.
 
-    Actions computed from the user's entries come first (ranked by effort-weighted saving),
-    then general advice in catalogue order: actions with no sourced factor, and those the
-    user committed to that no longer apply. Completed actions go to the end.
+    Actions with a saving come first (kg a year, savings under 1% of the footprint hidden),
+    then advice in catalogue order: actions with no sourced number, and those the user
+    committed to that no longer apply. Without a baseline, and with under a month of logs or
+    none lately, every action is typical advice inviting the questionnaire. Completed actions
+    go to the end.
     """
-    usages = recommendations.summarise(_recent_entries(store, user, now))
+    lookup = _lookup(store, user)
+    entries = _entries_since(store, user, now - timedelta(days=yearly_usage.YEAR_DAYS))
+    baseline = baselines.get_baseline(store=store, user=user)
+    year = yearly_usage.year_of_usage(entries, baseline, lookup, now=now)
     commitments = {c.action_id: c for c in store.actions.list_for_user(user.user_id)}
-    if usages:
-        found = recommendations.recommend(CATALOGUE, usages, store.factors.get)
+    typical = year.little_logged or (baseline is None and not year.usages)
+    if typical:
+        found = [recommendations.general_advice(action, TYPICAL) for action in CATALOGUE]
+    else:
+        found = recommendations.recommend(
+            CATALOGUE, year.usages, lookup, footprint_kg_per_year=year.footprint_kg_per_year
+        )
         shown = {item.action.action_id for item in found}
         found += [
             recommendations.general_advice(a, NO_FACTORS if a.estimate is None else NOT_NOW)
             for a in CATALOGUE
             if a.action_id not in shown and (a.estimate is None or a.action_id in commitments)
         ]
-    else:
-        found = [recommendations.general_advice(action, NO_DATA) for action in CATALOGUE]
-    items = [_item(each, commitments.get(each.action.action_id)) for each in found]
+    items = [_item(each, commitments.get(each.action.action_id), typical) for each in found]
     items.sort(key=lambda item: item.status == "completed")  # stable: keeps the ranking
     return items[:limit]
 
@@ -116,8 +130,14 @@ def _check_action(action_id: str) -> None:
         raise NotFound(f"unknown action {action_id!r}", field="actionId")
 
 
-def _recent_entries(store: Store, user: User, now: datetime) -> list[Entry]:
-    since = now - timedelta(days=recommendations.WINDOW_DAYS)
+def _lookup(store: Store, user: User) -> FactorLookup:
+    """The store's factors, and an electric car on the user's own grid (their country's Ember
+    intensity, resolved as grid-electricity entries are)."""
+    grid, _ = resolve_grid_factor(user.country, store.factors.get)
+    return with_ev(store.factors.get, grid)
+
+
+def _entries_since(store: Store, user: User, since: datetime) -> list[Entry]:
     entries: list[Entry] = []
     cursor: str | None = None
     while True:
@@ -128,7 +148,9 @@ def _recent_entries(store: Store, user: User, now: datetime) -> list[Entry]:
         cursor = page.next_cursor
 
 
-def _item(found: Recommendation, commitment: ActionCommitment | None) -> RecommendationItem:
+def _item(
+    found: Recommendation, commitment: ActionCommitment | None, typical: bool
+) -> RecommendationItem:
     action = found.action
     return RecommendationItem(
         action_id=action.action_id,
@@ -138,5 +160,6 @@ def _item(found: Recommendation, commitment: ActionCommitment | None) -> Recomme
         estimated_savings_kg_per_year=found.savings_kg_per_year,
         rationale=found.rationale,
         general=found.general,
+        typical=typical,
         status=status_of(commitment),
     )

@@ -19,6 +19,7 @@ from carbontrack.store.base import Store
 
 _NO_TEAM = "team not found"
 HAND_OVER_ATTEMPTS = 3  # reads of members whose roles keep changing
+MAX_TEAM_ID_CHARS = 64  # ours are 36-character UUIDs; longer ones are not looked up
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,32 @@ def join_team(
     )
     store.teams.add_member(membership)
     return membership
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    """What an invite link shows before joining: the team's name, and whether it still admits."""
+
+    team_id: str
+    code: str
+    team_name: str
+    expired: bool
+    already_member: bool
+
+
+def open_invite(*, store: Store, user: User, token: str) -> Invite:
+    """The team an invite token names; `NotFound` for a wrong or replaced code, as for no team."""
+    team_id, code = teams.parse_invite(token)
+    team = store.teams.get(team_id) if 0 < len(team_id) <= MAX_TEAM_ID_CHARS else None
+    if team is None or not teams.code_matches(team, code):
+        raise NotFound("no team with this id and join code", field="code")
+    return Invite(
+        team_id=team_id,
+        code=teams.normalise_code(code),
+        team_name=team.name,
+        expired=teams.code_expired(team, datetime.now(UTC)),
+        already_member=store.teams.membership(team_id, user.user_id) is not None,
+    )
 
 
 def regenerate_code(*, store: Store, user: User, team_id: str) -> TeamView:

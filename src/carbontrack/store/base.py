@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
+from carbontrack.domain.baseline_model import Baseline
 from carbontrack.domain.models import (
     ActionCommitment,
     Award,
@@ -361,6 +362,26 @@ class ReasoningCacheRepository(Protocol):
         ...
 
 
+class BaselineRepository(Protocol):
+    """Each user's baseline footprint (DynamoDB: an attribute set on the user's own item, or a
+    table keyed by `userId`; the backend module documents which)."""
+
+    def get(self, user_id: str) -> Baseline | None: ...
+
+    def put(self, baseline: Baseline, *, expected_version: int | None) -> Baseline:
+        """Write the user's baseline, returning it with `version + 1`.
+
+        `expected_version` None: only if the user has none yet (`AlreadyExists` otherwise);
+        a number: only if the stored one has that version (`Conflict` otherwise).
+        `NotFound` if the user does not exist.
+        """
+        ...
+
+    def put_many(self, baselines: Sequence[Baseline]) -> None:
+        """Restore from a backup: write as given, no conditions."""
+        ...
+
+
 class InventoryRepository(Protocol):
     """The operations console's AWS inventory (DynamoDB: `aws-inventory-data`, partition
     `pk` = `service#accountId#region`, sort `sk` = resource id, `ttl`; and
@@ -442,6 +463,7 @@ class Store(Protocol):
     login_throttle: LoginThrottle
     reasoning_cache: ReasoningCacheRepository
     inventory: InventoryRepository
+    baselines: BaselineRepository
     inventory_runs: InventoryRuns
 
     def close(self) -> None: ...

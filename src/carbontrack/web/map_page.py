@@ -56,7 +56,11 @@ def content_security_policy(tile_url: str | None) -> str:
     """Only this origin for everything; images also from the tile server, when one is set."""
     images = "'self'" if tile_url is None else f"'self' {_tile_origin(tile_url)}"
     return page_policy(
-        "script-src 'self'", "style-src 'self'", f"img-src {images}", "connect-src 'self'"
+        "script-src 'self'",
+        "style-src 'self'",
+        f"img-src {images}",
+        "connect-src 'self'",
+        "manifest-src 'self'",  # the app's manifest, as on every page (web/pages.py)
     )
 
 

@@ -1,36 +1,44 @@
-"""Pages served by the app itself (no CDN: everything comes from this package)."""
+"""Pages served by the app itself (no CDN: everything comes from this package), and its manifest."""
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.resources import files
+from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi.responses import JSONResponse
 
-from carbontrack.api.headers import inline_hashes, page_policy
 from carbontrack.web import map_page
 
 router = APIRouter(include_in_schema=False)
 router.include_router(map_page.router)  # /map, the CO2 anomaly explorer
 
+MANIFEST_PATH = "/manifest.webmanifest"
+THEME_COLOUR = "#1f6f43"  # app.css --ct-success, the brand green of the icon
+ICONS = "/static/app/icons"
+# What lets a phone add CarbonTrack to its home screen (https://www.w3.org/TR/appmanifest/).
+MANIFEST: dict[str, Any] = {
+    "name": "CarbonTrack",
+    "short_name": "CarbonTrack",
+    "description": "Track your carbon footprint with sourced emission factors.",
+    "start_url": "/",
+    "scope": "/",
+    "display": "standalone",
+    "theme_color": THEME_COLOUR,
+    "background_color": "#ffffff",
+    "icons": [
+        {"src": f"{ICONS}/icon-192.png", "sizes": "192x192", "type": "image/png"},
+        {"src": f"{ICONS}/icon-512.png", "sizes": "512x512", "type": "image/png"},
+        {
+            "src": f"{ICONS}/icon-maskable-512.png",
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+    ],
+}
 
-def first_screen() -> HTMLResponse:
-    """The first screen a visitor sees at `/`: what is running and how to start.
 
-    `/` itself belongs to the dashboard (web/app/dashboard.py); a visitor who is not signed in
-    gets this page instead of a redirect to the login form.
-    """
-    page = _first_screen_html()
-    return HTMLResponse(page, headers={"Content-Security-Policy": _first_screen_policy(page)})
-
-
-@cache
-def _first_screen_html() -> str:
-    return files("carbontrack.web").joinpath("static/index.html").read_text()
-
-
-@cache
-def _first_screen_policy(page: str) -> str:
-    """Nothing but links and the page's one inline `<style>`, allowed by its hash."""
-    return page_policy(f"style-src {inline_hashes(page, 'style')}")
+@router.get(MANIFEST_PATH)
+def manifest() -> JSONResponse:
+    """The web app manifest every page links to."""
+    return JSONResponse(MANIFEST, media_type="application/manifest+json")

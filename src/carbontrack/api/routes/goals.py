@@ -6,7 +6,14 @@ from fastapi import APIRouter, Response
 
 from carbontrack.api.deps import CurrentUser, StoreDep
 from carbontrack.api.responses import model_response
-from carbontrack.api.schemas_goals import GoalIn, GoalList, GoalOut, GoalPatchIn, goal_view
+from carbontrack.api.schemas_goals import (
+    GoalIn,
+    GoalList,
+    GoalOut,
+    GoalPatchIn,
+    GoalSuggestionList,
+    goal_view,
+)
 from carbontrack.services import goals
 
 router = APIRouter(prefix="/api/goals", tags=["goals"])
@@ -32,6 +39,13 @@ def list_goals(user: CurrentUser, store: StoreDep) -> Response:
     """The user's goals, oldest first, with their progress in the current period."""
     tracked = goals.list_goals(store=store, user=user)
     return model_response(GoalList, {"items": [goal_view(t) for t in tracked]})
+
+
+@router.get("/suggestions", response_model=GoalSuggestionList)
+def suggest_targets(user: CurrentUser, store: StoreDep) -> Response:
+    """Monthly budget targets to choose from: the 1.5 °C share, your country, your baseline."""
+    items, notes = goals.suggest_targets(store=store, user=user)
+    return model_response(GoalSuggestionList, {"items": items, "notes": notes})
 
 
 @router.get("/{goal_id}", response_model=GoalOut)

@@ -1,4 +1,4 @@
-"""Reduction actions recommended from the user's own last 90 days; commit and complete."""
+"""Reduction actions ranked by what they would save the user a year; commit and complete."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/recommendations", tags=["recommendations"])
 def list_recommendations(
     user: CurrentUser, store: StoreDep, limit: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> Response:
-    """The actions that would save you most for the effort, with what they would save a year."""
+    """The actions that would save you most a year, on your logs or your baseline estimate."""
     items = recommendations.list_recommendations(
         store=store, user=user, now=datetime.now(UTC), limit=limit
     )

@@ -15,6 +15,7 @@ from botocore.config import Config
 from carbontrack.store.base import (
     AchievementRepository,
     ActionRepository,
+    BaselineRepository,
     EntryRepository,
     FactorRepository,
     GoalRepository,
@@ -27,6 +28,7 @@ from carbontrack.store.base import (
     UserRepository,
 )
 from carbontrack.store.dynamodb.achievements import DynamoAchievements, DynamoActions
+from carbontrack.store.dynamodb.baselines import DynamoBaselines
 from carbontrack.store.dynamodb.entries import DynamoEntries
 from carbontrack.store.dynamodb.entry_guards import GuardReport, guard_existing
 from carbontrack.store.dynamodb.errors import DynamoStoreError
@@ -39,6 +41,7 @@ from carbontrack.store.dynamodb.rollups import DynamoRollups
 from carbontrack.store.dynamodb.tables import (
     ACHIEVEMENTS,
     ACTIONS,
+    BASELINES,
     DEFAULT_PREFIX,
     EMISSION_FACTORS,
     ENTRIES,
@@ -109,6 +112,7 @@ class DynamoStore:
             goals_table=GOALS.name(prefix),
             achievements_table=ACHIEVEMENTS.name(prefix),
             actions_table=ACTIONS.name(prefix),
+            baselines_table=BASELINES.name(prefix),
         )
         self.entries: EntryRepository = DynamoEntries(
             client, table=entries_table, rollups_table=ROLLUPS.name(prefix)
@@ -136,6 +140,9 @@ class DynamoStore:
         )
         self.inventory_runs: InventoryRuns = DynamoInventoryRuns(
             client, metadata_table=INVENTORY_METADATA.name(prefix, inherited_names=inherited_names)
+        )
+        self.baselines: BaselineRepository = DynamoBaselines(
+            client, table=BASELINES.name(prefix), users_table=users_table
         )
         self.teams: TeamRepository = DynamoTeams(
             client,

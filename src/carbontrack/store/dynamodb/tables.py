@@ -131,6 +131,9 @@ GOALS = TableSpec(suffix="goals", partition_key="userId", sort_key="goalId")
 ACHIEVEMENTS = TableSpec(suffix="achievements", partition_key="userId", sort_key="achievementId")
 # actions - key: userId + actionId: the reduction actions a user committed to or completed.
 ACTIONS = TableSpec(suffix="actions", partition_key="userId", sort_key="actionId")
+# baselines - key: userId: one baseline footprint per user (questionnaire answers and lines),
+# written conditionally on its version; a table of its own so it never races the user item.
+BASELINES = TableSpec(suffix="baselines", partition_key="userId")
 # teams - key: teamId. team-members - key: teamId + userId; the GSI lists a user's teams.
 TEAMS = TableSpec(suffix="teams", partition_key="teamId")
 MEMBER_TEAMS_INDEX = "userId-index"
@@ -175,6 +178,7 @@ TABLES: tuple[TableSpec, ...] = (
     GOALS,
     ACHIEVEMENTS,
     ACTIONS,
+    BASELINES,
     TEAMS,
     TEAM_MEMBERS,
     REASONING_CACHE,

@@ -20,6 +20,7 @@ from carbontrack.domain.models import User
 from carbontrack.store.changes import profile_changes
 from carbontrack.store.dynamodb import codec
 from carbontrack.store.dynamodb.achievements import purge as purge_achievements
+from carbontrack.store.dynamodb.baselines import purge_baseline
 from carbontrack.store.dynamodb.batch import batch_get, batch_write, chunks, transact_write
 from carbontrack.store.dynamodb.errors import (
     CONDITION_FAILED,
@@ -66,6 +67,7 @@ class DynamoUsers:
         goals_table: str | None = None,
         achievements_table: str | None = None,
         actions_table: str | None = None,
+        baselines_table: str | None = None,
     ) -> None:
         self._client = client
         self._table = table
@@ -75,6 +77,7 @@ class DynamoUsers:
         self._goals_table = goals_table
         self._achievements_table = achievements_table
         self._actions_table = actions_table
+        self._baselines_table = baselines_table
 
     @translated
     def add(self, user: User) -> None:
@@ -217,6 +220,7 @@ class DynamoUsers:
                 self._purge_memberships(user_id)
                 self._purge_goals(user_id)
                 self._purge_achievements(user_id)
+                self._purge_baseline(user_id)
                 return
             if codes[0] != CONDITION_FAILED:
                 raise DynamoStoreError(f"account deletion was cancelled: {codes}")
@@ -224,6 +228,7 @@ class DynamoUsers:
         self._purge_memberships(user_id)
         self._purge_goals(user_id)
         self._purge_achievements(user_id)
+        self._purge_baseline(user_id)
         raise NotFound("user not found", field="user_id")
 
     def _purge_achievements(self, user_id: str) -> None:
@@ -235,6 +240,11 @@ class DynamoUsers:
                 achievements_table=self._achievements_table,
                 actions_table=self._actions_table,
             )
+
+    def _purge_baseline(self, user_id: str) -> None:
+        """Remove the user's baseline footprint."""
+        if self._baselines_table is not None:
+            purge_baseline(self._client, self._baselines_table, user_id)
 
     def _purge_goals(self, user_id: str) -> None:
         """Remove the user's own goals (a team's goals belong to the team)."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from carbontrack.store.base import (
     AchievementRepository,
     ActionRepository,
+    BaselineRepository,
     EntryRepository,
     FactorRepository,
     GoalRepository,
@@ -23,6 +24,7 @@ from carbontrack.store.base import (
     UserRepository,
 )
 from carbontrack.store.sqlite.achievements import SqliteAchievements, SqliteActions
+from carbontrack.store.sqlite.baselines import SqliteBaselines
 from carbontrack.store.sqlite.connection import Database
 from carbontrack.store.sqlite.entries import SqliteEntries
 from carbontrack.store.sqlite.factors import SqliteFactors
@@ -71,6 +73,7 @@ class SqliteStore:
         self.reasoning_cache: ReasoningCacheRepository = SqliteReasoningCache(self._db)
         self.inventory: InventoryRepository = SqliteInventory(self._db)
         self.inventory_runs: InventoryRuns = SqliteInventoryRuns(self._db)
+        self.baselines: BaselineRepository = SqliteBaselines(self._db)
 
     def close(self) -> None:
         """Close every connection this store opened, on any thread."""

@@ -313,7 +313,25 @@ _V8: tuple[str, ...] = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+# Version 9 (issue 15): each user's baseline footprint from the questionnaire - key: user_id;
+# answers, lines and notes are JSON text (store/baseline_codec.py).
+_V9: tuple[str, ...] = (
+    """
+    CREATE TABLE baselines (
+        user_id               TEXT PRIMARY KEY NOT NULL
+                              REFERENCES users (user_id) ON DELETE CASCADE,
+        questionnaire_version INTEGER NOT NULL,
+        answers               TEXT NOT NULL,
+        lines                 TEXT NOT NULL,
+        notes                 TEXT NOT NULL,
+        created_at            TEXT NOT NULL,
+        updated_at            TEXT NOT NULL,
+        version               INTEGER NOT NULL
+    ) STRICT
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -21,13 +21,13 @@ from carbontrack.web.app.forms import (
     FormErrors,
     country_options,
     domain_errors,
-    time_zone_options,
     try_again,
     validation_errors,
     with_retry_after,
 )
 from carbontrack.web.app.handlers import CSRF_MESSAGE
 from carbontrack.web.app.templating import render
+from carbontrack.web.app.time_zones import browser_aliases, time_zone_groups
 
 router = APIRouter()
 
@@ -43,11 +43,13 @@ Text = Annotated[str, Form()]
 
 
 @router.get("/register")
-def register_page(request: Request, user: session.OptionalPageUser) -> Response:
-    """The sign-up form (a signed-in user goes to the dashboard)."""
+def register_page(request: Request, user: session.OptionalPageUser, next: str = "/") -> Response:
+    """The sign-up form; `next` is where to go afterwards (a signed-in user goes there now)."""
+    target = session.safe_next(next)
     if user is not None:
-        return RedirectResponse("/", status_code=303)
-    return _register_form(request, values={"time_zone": "UTC"}, errors={}, detect_zone=True)
+        return RedirectResponse(target, status_code=303)
+    values = {"time_zone": "UTC", "next": target}
+    return _register_form(request, values=values, errors={}, detect_zone=True)
 
 
 @router.post("/register")
@@ -62,9 +64,12 @@ def register(
     name: Text = "",
     country: Text = "",
     time_zone: Text = "UTC",
+    next: Text = "/",
 ) -> Response:
-    """Create the account, save country and time zone, and sign in."""
+    """Create the account, save country and time zone, sign in and go on to `next`."""
+    target = session.safe_next(next)
     values = {"email": email, "name": name, "country": country, "time_zone": time_zone}
+    values["next"] = target
     if not session.csrf_valid(request, csrf):
         return _register_form(request, values=values, errors={"": CSRF_MESSAGE}, status_code=403)
     errors: FormErrors = {}
@@ -97,8 +102,13 @@ def register(
     changes = accounts.ProfileChanges(country=profile.country, time_zone=profile.time_zone)
     user = accounts.update_profile(store=store, user=user, changes=changes)
     session.start_session(request, user)
-    session.flash(request, f"Welcome to CarbonTrack, {user.name}. Log your first activity.")
-    return RedirectResponse("/", status_code=303)
+    first_step = (
+        "First, a few questions for an estimate of your footprint."
+        if target == "/start"
+        else "Log your first activity."
+    )
+    session.flash(request, f"Welcome to CarbonTrack, {user.name}. {first_step}")
+    return RedirectResponse(target, status_code=303)
 
 
 def _register_form(
@@ -115,8 +125,11 @@ def _register_form(
         status_code=status_code,
         values=values,
         errors=errors,
+        next_path=values.get("next", "/"),
+        login_url=session.login_url(values.get("next", "/")),
         countries=country_options(),
-        time_zones=time_zone_options(),
+        time_zones=time_zone_groups(),
+        zone_aliases=browser_aliases(),
         detect_zone=detect_zone,
     )
 

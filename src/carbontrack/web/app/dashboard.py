@@ -1,4 +1,4 @@
-"""The dashboard at `/` for a signed-in user (a visitor gets the first screen instead).
+"""The dashboard at `/` for a signed-in user (a visitor gets the front door instead).
 
 The route reads everything through `services.dashboard` and turns it into what the template
 shows: labelled rows for the tables, and the same numbers as JSON for static/app/charts.js.

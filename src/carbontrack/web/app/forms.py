@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from functools import cache
-from zoneinfo import available_timezones
 
 import pycountry
 from pydantic import ValidationError
@@ -29,15 +28,50 @@ def form_text(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+# What a field is, in the words of a message about it (keys: form field names).
+FIELD_WORDS = {
+    "email": "your email address",
+    "password": "your password",
+    "current_password": "your current password",
+    "new_password": "your new password",
+    "name": "your name",
+}
+# A field whose value comes from a list: whatever pydantic says, the person should pick again.
+CHOOSE_AGAIN = {
+    "country": "Choose your country from the list.",
+    "time_zone": "Choose a time zone from the list.",
+    "distance_unit": "Choose kilometres or miles.",
+}
+
+
 def validation_errors(exc: ValidationError, fields: Mapping[str, str]) -> FormErrors:
-    """One message per field from a pydantic error; `fields` maps API names to form names."""
+    """One human message per field from a pydantic error; `fields` maps API to form names."""
     errors: FormErrors = {}
     for error in exc.errors():
         # The location is the alias (camelCase) or, for a model built by name, the field name.
         api_name = to_camel(str(error["loc"][0])) if error["loc"] else ""
         name = fields.get(api_name, "")
-        errors.setdefault(name, _readable(error["msg"]))
+        errors.setdefault(name, human_message(name, error["type"], error["msg"], error.get("ctx")))
     return errors
+
+
+def human_message(
+    name: str, kind: str, message: str, ctx: Mapping[str, object] | None = None
+) -> str:
+    """A pydantic error as a person would say it ("Use at least 8 characters for your password")."""
+    what = FIELD_WORDS.get(name, "this field")
+    limits = ctx or {}
+    if name in CHOOSE_AGAIN:
+        return CHOOSE_AGAIN[name]
+    if kind == "missing" or (kind == "string_too_short" and limits.get("min_length") == 1):
+        return f"Enter {what}." if name in FIELD_WORDS else "Fill in this field."
+    if kind == "string_too_short":
+        return f"Use at least {limits.get('min_length')} characters for {what}."
+    if kind == "string_too_long":
+        return f"Use at most {limits.get('max_length')} characters for {what}."
+    if name == "email" and kind == "value_error":
+        return "Enter an email address like name@example.org."
+    return _readable(message)
 
 
 def domain_errors(exc: DomainError, fields: Mapping[str, str], *, default: str = "") -> FormErrors:
@@ -72,9 +106,3 @@ def country_options() -> tuple[tuple[str, str], ...]:
     iso = ((c.name, c.alpha_2) for c in pycountry.countries)
     countries = sorted((*iso, *((name, code) for code, name in EXTRA_COUNTRIES.items())))
     return (("", "Not set"), *((code, name) for name, code in countries))
-
-
-@cache
-def time_zone_options() -> tuple[tuple[str, str], ...]:
-    """(IANA name, label) for every time zone the API accepts, sorted."""
-    return tuple((zone, zone.replace("_", " ")) for zone in sorted(available_timezones()))

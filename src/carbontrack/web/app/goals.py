@@ -67,11 +67,14 @@ def delete_goal(
 def _page(
     request: Request, *, store: Store, user: User, form: GoalForm, status_code: int = 200
 ) -> HTMLResponse:
+    suggestions, notes = goals.suggest_targets(store=store, user=user)
     return render(
         request,
         "app/goals.html",
         status_code=status_code,
         tracked=goals.list_goals(store=store, user=user),
+        suggestions=suggestions,
+        suggestion_notes=notes,
         form=form,
         choices=goal_form.CHOICES,
         zone=ZoneInfo(user.time_zone),

@@ -15,8 +15,8 @@ from carbontrack.api.errors import domain_error_response, status_of
 from carbontrack.domain.errors import DomainError, TooManyAttempts
 from carbontrack.web.app import session
 from carbontrack.web.app.cookies import SessionCookies
+from carbontrack.web.app.front_door import front_door
 from carbontrack.web.app.templating import render
-from carbontrack.web.pages import first_screen
 
 CSRF_MESSAGE = (
     "This form was not sent: it was open for more than two hours, or it came from another "
@@ -39,7 +39,7 @@ def install(app: FastAPI) -> None:
 def _login_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, session.LoginRequired)
     if request.url.path == "/" and request.method in ("GET", "HEAD"):
-        return first_screen()  # a visitor's home page is the first screen, not a login form
+        return front_door(request)  # a visitor's home page is the front door, not a login form
     return RedirectResponse(session.login_url(exc.next_path), status_code=303)
 
 

@@ -22,12 +22,12 @@ from carbontrack.web.app.forms import (
     FormErrors,
     country_options,
     domain_errors,
-    time_zone_options,
     try_again,
     validation_errors,
     with_retry_after,
 )
 from carbontrack.web.app.templating import render
+from carbontrack.web.app.time_zones import time_zone_groups
 
 router = APIRouter()
 
@@ -162,7 +162,7 @@ def _page(request: Request, user: User, *, status_code: int = 200, **forms: Any)
         status_code=status_code,
         errors=errors,
         countries=country_options(),
-        time_zones=time_zone_options(),
+        time_zones=time_zone_groups(user.time_zone),  # a legacy id stored before stays offered
         distance_units=DISTANCE_OPTIONS,
         **context,
     )

@@ -20,7 +20,7 @@ LIMIT = 50  # the API's most: the whole catalogue fits
 
 @router.get("/recommendations", response_class=HTMLResponse)
 def recommendations_page(request: Request, user: PageUser, store: StoreDep) -> HTMLResponse:
-    """The actions that would save the user most for the effort, best first."""
+    """The actions that would save the user most a year, best first."""
     items = recommendations.list_recommendations(
         store=store, user=user, now=datetime.now(UTC), limit=LIMIT
     )
@@ -28,7 +28,7 @@ def recommendations_page(request: Request, user: PageUser, store: StoreDep) -> H
         request,
         "app/recommendations.html",
         items=items,
-        personal=any(not item.general for item in items),
+        typical=any(item.typical for item in items),
     )
 
 

@@ -24,7 +24,7 @@ from carbontrack.domain.errors import AlreadyExists, Forbidden, InvalidInput, No
 from carbontrack.domain.models import User
 from carbontrack.services import team_stats, teams
 from carbontrack.store.base import Store
-from carbontrack.web.app import forms, goal_form, session
+from carbontrack.web.app import forms, goal_form, session, team_invite
 from carbontrack.web.app.goal_form import GoalForm
 from carbontrack.web.app.handlers import CSRF_MESSAGE
 from carbontrack.web.app.session import CsrfChecked, PageUser
@@ -81,7 +81,7 @@ def create_team(
     except InvalidInput as exc:
         form = TeamForm(typed, forms.domain_errors(exc, CREATE_FIELDS))
         return _teams_page(request, store=store, user=user, create=form, status_code=422)
-    session.flash(request, f"Team “{team.name}” created. Share its id and join code below.")
+    session.flash(request, f"Team “{team.name}” created. Send people its invite link below.")
     return RedirectResponse(f"/teams/{team.team_id}", status_code=303)
 
 
@@ -306,6 +306,8 @@ def _team_page(
     me = next((m for m in members if m.user_id == user.user_id), None)
     if me is None:  # removed between the two reads
         raise NotFound("team not found", field="teamId")
+    code = board.team.join_code  # only for those who may invite
+    link = team_invite.invite_url(request, team_id=team_id, code=code) if code else None
     return render(
         request,
         "app/team.html",
@@ -319,4 +321,6 @@ def _team_page(
         form=form,
         choices=goal_form.CHOICES,
         zone=ZoneInfo(user.time_zone),
+        invite_link=link,
+        invite_qr=team_invite.qr_svg(link) if link else None,
     )

@@ -24,6 +24,7 @@ CONTENT_SECURITY_POLICY = page_policy(
     "style-src 'self'",
     "img-src 'self' data:",
     "connect-src 'self'",
+    "manifest-src 'self'",  # /manifest.webmanifest, for adding the app to a home screen
     form_action="'self'",
 )
 PAGE_HEADERS: Mapping[str, str] = {

@@ -81,18 +81,22 @@ export class Calendar {
     const count = this.counts.get(day);
     if (!count) return h("span", { className: "day" }, number);
     const noun = count === 1 ? "anomaly" : "anomalies";
+    // The name comes from the content, so it holds the visible "25" and "27" in reading order:
+    // "25 August 2018, 27 anomalies" (an aria-label would hide what a voice user sees and says).
+    const monthAndYear = longDate(day).slice(number.length);
     return h(
       "button",
       {
         type: "button",
         className: "day has-data",
         dataset: { date: day },
-        "aria-label": `${longDate(day)}, ${count} ${noun}`,
         "aria-pressed": day === this.selected ? "true" : "false",
         tabindex: "-1",
       },
       h("span", { className: "day-number" }, number),
-      h("span", { className: "day-count", "aria-hidden": "true" }, String(count)),
+      h("span", { className: "visually-hidden" }, `${monthAndYear}, `),
+      h("span", { className: "day-count" }, String(count)),
+      h("span", { className: "visually-hidden" }, ` ${noun}`),
     );
   }
 
