@@ -19,6 +19,8 @@ from carbontrack.settings import Settings, get_settings
 from carbontrack.terminal import console, progress_bar
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from carbontrack.ops.cost import CostReport
     from carbontrack.ops.model import RefreshOutcome, Resource
     from carbontrack.store.base import Store
@@ -132,7 +134,7 @@ def _print_outcome(outcome: RefreshOutcome, seconds: float) -> None:
 @ops_app.command("findings")
 def findings_command(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Show what the stored inventory says an operator should look at."""
-    from carbontrack.ops import render, services
+    from carbontrack.ops import schemas, services
 
     settings, store = _store(db)
     try:
@@ -140,7 +142,7 @@ def findings_command(as_json: JsonOption = False, db: DbOption = None) -> None:
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps([render.finding_json(finding) for finding in found], indent=2))
+        typer.echo(json.dumps([_json(schemas.finding_out(finding)) for finding in found], indent=2))
         return
     table = Table(title=f"{len(found)} findings")
     for column in ("severity", "kind", "account", "region", "resource", "reason", "fix"):
@@ -153,7 +155,7 @@ def findings_command(as_json: JsonOption = False, db: DbOption = None) -> None:
 @ops_app.command("cost")
 def cost_command(as_json: JsonOption = False, db: DbOption = None) -> None:
     """Show Cost Explorer's month-to-date and last month, and estimates where it has no data."""
-    from carbontrack.ops import render, services
+    from carbontrack.ops import schemas, services
 
     _, store = _store(db)
     try:
@@ -161,7 +163,7 @@ def cost_command(as_json: JsonOption = False, db: DbOption = None) -> None:
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps(render.cost_json(report), indent=2))
+        typer.echo(json.dumps(_json(schemas.cost_out(report)), indent=2))
         return
     _print_cost(report)
 
@@ -207,7 +209,7 @@ def inventory_command(
 ) -> None:
     """List the stored resources (`--json`: with the inventory table's attribute names)."""
     from carbontrack.domain.errors import DomainError
-    from carbontrack.ops import render, services
+    from carbontrack.ops import schemas, services
 
     _, store = _store(db)
     resources: list[Resource] = []
@@ -231,7 +233,7 @@ def inventory_command(
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps([render.resource_json(r) for r in resources], indent=2, default=str))
+        typer.echo(json.dumps([_json(schemas.resource_out(r)) for r in resources], indent=2))
         return
     table = Table(title=f"{len(resources)} resources")
     for column in ("service", "account", "region", "resource", "updated"):
@@ -240,3 +242,9 @@ def inventory_command(
         s = r.scope
         table.add_row(s.service, s.account_id, s.region, r.resource_id, r.updated_at.isoformat())
     console.print(table)
+
+
+def _json(body: BaseModel) -> dict[str, Any]:
+    """What the API answers for the same thing: `--json` and the API print one shape."""
+    data: dict[str, Any] = body.model_dump(mode="json", by_alias=True)
+    return data

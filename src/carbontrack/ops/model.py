@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 GLOBAL = "global"
@@ -51,6 +51,11 @@ class Resource:
     resource_id: str  # the sort key: an ARN, or the name where the service has no ARN
     data: Mapping[str, Any]
     updated_at: datetime  # the refresh that last saw it (UTC)
+
+    @property
+    def ttl(self) -> int:
+        """Epoch seconds after which it is gone (DynamoDB's TTL): `updated_at` + 90 days."""
+        return int((self.updated_at + timedelta(days=RESOURCE_TTL_DAYS)).timestamp())
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ values become them. Money is a decimal string (as `carbontrack ops cost --json`)
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
@@ -12,7 +12,6 @@ from pydantic import Field, StringConstraints
 from carbontrack.api.schemas import Body
 from carbontrack.ops.cost import CostReport
 from carbontrack.ops.model import (
-    RESOURCE_TTL_DAYS,
     Finding,
     FindingKind,
     RefreshRun,
@@ -175,7 +174,6 @@ def metadata_out(found: InventoryMetadata) -> MetadataOut:
 
 def resource_out(resource: Resource) -> ResourceOut:
     scope = resource.scope
-    expires = resource.updated_at + timedelta(days=RESOURCE_TTL_DAYS)
     return ResourceOut(
         pk=scope.pk,
         sk=resource.resource_id,
@@ -185,7 +183,7 @@ def resource_out(resource: Resource) -> ResourceOut:
         resource_id=resource.resource_id,
         data=dict(resource.data),
         updated_at=resource.updated_at,
-        ttl=int(expires.timestamp()),
+        ttl=resource.ttl,
     )
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from carbontrack.domain.errors import InvalidInput
 from carbontrack.domain.models import Page
-from carbontrack.ops.model import RESOURCE_TTL_DAYS, Resource, Scope, ScopeStatus
+from carbontrack.ops.model import Resource, Scope, ScopeStatus
 from carbontrack.store.cursor import decode_cursor, encode_cursor
 
 # (scope, resource id to start after or None, how many at most) -> the scope's live
@@ -36,11 +36,6 @@ def data_from_json(text: str) -> dict[str, Any]:
     """The data written by `data_json`."""
     data: dict[str, Any] = json.loads(text)
     return data
-
-
-def expires_at(resource: Resource) -> int:
-    """Epoch seconds after which the resource is gone: `updated_at` + RESOURCE_TTL_DAYS."""
-    return int((resource.updated_at + timedelta(days=RESOURCE_TTL_DAYS)).timestamp())
 
 
 def checked(status: ScopeStatus, resources: Sequence[Resource]) -> list[Resource]:

@@ -173,7 +173,7 @@ def _data_item(resource: Resource) -> Item:
             "resourceId": resource.resource_id,
             "data": inventory_pages.data_json(resource),
             "updatedAt": codec.iso_time(resource.updated_at, field="updated_at"),
-            "ttl": inventory_pages.expires_at(resource),
+            "ttl": resource.ttl,
         }
     )
 

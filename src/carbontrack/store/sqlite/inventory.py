@@ -109,7 +109,7 @@ def _row(resource: Resource) -> tuple[Any, ...]:
         scope.region,
         inventory_pages.data_json(resource),
         db_time(resource.updated_at, field="updated_at"),
-        inventory_pages.expires_at(resource),
+        resource.ttl,
     )
 
 
