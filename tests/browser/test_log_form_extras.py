@@ -95,7 +95,11 @@ def test_log_again_is_one_tap(page: Page) -> None:
     page.goto("/log")
     search, _ = search_activities(page, "train", "Train (national rail)")
     search.press("ArrowDown")
+    # Wait for each step to land before the next key: an Enter that arrives before the option
+    # is active, or before the pick fills the unit, submits a form with no activity.
+    expect(search).to_have_attribute("aria-activedescendant", re.compile(r".+"))
     search.press("Enter")
+    expect(page.get_by_label("Unit")).to_have_value("km")
     page.get_by_label("Quantity").press_sequentially("50")
     page.get_by_label("Quantity").press("Enter")
     page.wait_for_url("/log")
