@@ -7,6 +7,7 @@ import sys
 
 from bench import (
     api_throughput,
+    api_workers,
     backup_rate,
     coldstart,
     csv_import,
@@ -23,6 +24,7 @@ from bench.loadgen import Load
 
 BENCHMARKS = (
     "api",
+    "api-workers",
     "import",
     "dynamo",
     "backup",
@@ -51,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         choices=("auto", "wrk", "asyncio"),
         default="auto",
         help="load generator: wrk if installed (auto), or the built-in asyncio client",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=api_workers.WORKERS,
+        help="processes per server (api-workers)",
     )
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the CSV import")
     parser.add_argument("--repeats", type=int, default=3, help="CSV import runs (median)")
@@ -98,6 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--coldstart-repeats", type=int, default=5, help="fresh processes per case (coldstart)"
     )
+    parser.add_argument(
+        "--coldstart-quick",
+        action="store_true",
+        help="only issue 18's ratios: the API function on DynamoDB, no sizes (coldstart)",
+    )
     parser.add_argument("--seconds", type=float, default=180.0, help="seconds per store (soak)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent users (soak)")
     parser.add_argument(
@@ -130,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     if "api" in names:
         load = Load(connections=args.connections, duration_s=args.duration, warmup_s=args.warmup)
         passed &= api_throughput.run(load, client=args.client)
+    if "api-workers" in names:
+        load = Load(connections=args.connections, duration_s=args.duration, warmup_s=args.warmup)
+        passed &= api_workers.run(load, client=args.client, workers=args.workers)
     if "import" in names:
         passed &= csv_import.run(rows=args.rows, repeats=args.repeats, profile=args.profile)
     if "dynamo" in names:
@@ -156,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if "pages" in names:
         passed &= pages.run(rounds=args.page_rounds, budget_s=args.page_budget)
     if "coldstart" in names:
-        passed &= coldstart.run(repeats=args.coldstart_repeats)
+        passed &= coldstart.run(repeats=args.coldstart_repeats, quick=args.coldstart_quick)
     if "queries" in names:
         passed &= queries.run()
     if "inventory" in names:

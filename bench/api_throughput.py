@@ -63,9 +63,9 @@ def run(load: Load, *, client: str) -> bool:
         with uvicorn_server(
             "carbontrack", "bench.app_factory:carbontrack_app", env=env, ready_path="/api/health"
         ) as app:
-            auth = _seed(app)
+            auth = seed(app)
             bodies = Path(tmp) / "ceiling-bodies.json"
-            bodies.write_text(json.dumps(_capture(app, auth)))
+            bodies.write_text(json.dumps(capture(app, auth)))
             ceiling_env = {CEILING_BODIES_ENV: str(bodies)}
             with uvicorn_server(
                 "ceiling", "bench.ceiling:ceiling_app", env=ceiling_env, ready_path=GET_PATH
@@ -78,7 +78,7 @@ def run(load: Load, *, client: str) -> bool:
     return all(case.passed for case in cases)
 
 
-def _seed(app: Server) -> dict[str, str]:
+def seed(app: Server) -> dict[str, str]:
     """Register and log in one user, import SEED_ENTRIES entries; return the auth header."""
     email = "bench@example.org"
     account = {"email": email, "password": PASSWORD, "name": "Bench"}
@@ -92,7 +92,7 @@ def _seed(app: Server) -> dict[str, str]:
     return auth
 
 
-def _capture(app: Server, auth: dict[str, str]) -> dict[str, object]:
+def capture(app: Server, auth: dict[str, str]) -> dict[str, object]:
     """A real page of 50 and a real created entry, for the ceiling to serve."""
     page = expect(call(app, "GET", GET_PATH, headers=auth), 200, "list").json()
     if len(page["items"]) != 50:
@@ -120,11 +120,13 @@ def _print_sizes(app: Server, ceiling: Server, auth: dict[str, str]) -> None:
 def _measure(
     method: str, ceiling: Server, app: Server, auth: dict[str, str], load: Load, tool: str
 ) -> Case:
-    results = [measure(_target(server, method, auth), load, tool=tool) for server in (ceiling, app)]
+    results = [
+        measure(request_target(server, method, auth), load, tool=tool) for server in (ceiling, app)
+    ]
     return Case(method=method, ceiling=results[0], app=results[1])
 
 
-def _target(server: Server, method: str, auth: dict[str, str]) -> Target:
+def request_target(server: Server, method: str, auth: dict[str, str]) -> Target:
     if method == "GET":
         return Target(port=server.port, path=GET_PATH, headers=auth)
     body = json.dumps(sample_data.entry_body()).encode()
@@ -140,12 +142,12 @@ def _print(cases: list[Case], load: Load, tool: str) -> None:
     )
     rows: list[list[str]] = []
     for case in cases:
-        rows.append([f"{case.method} ceiling", *_figures(case.ceiling), "1.00", "1.00", "", ""])
+        rows.append([f"{case.method} ceiling", *figures(case.ceiling), "1.00", "1.00", "", ""])
         target = f"ratio >= {MIN_RPS_RATIO[case.method]:.2f}, p99 <= {MAX_P99_RATIO:g}x"
         rows.append(
             [
                 f"{case.method} carbontrack",
-                *_figures(case.app),
+                *figures(case.app),
                 f"{case.rps_ratio:.2f}",
                 f"{case.p99_ratio:.2f}",
                 target,
@@ -160,7 +162,7 @@ def _print(cases: list[Case], load: Load, tool: str) -> None:
         print("NOTE: errors are socket errors, timeouts or non-2xx answers; any error fails.")
 
 
-def _figures(result: LoadResult) -> list[str]:
+def figures(result: LoadResult) -> list[str]:
     return [
         str(result.requests),
         str(result.errors),

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 CEILING_BODIES_ENV = "BENCH_CEILING_BODIES"  # a JSON file {"get": {...}, "post": {...}}
+CEILING_THREADS_ENV = "BENCH_CEILING_THREADS"  # sync-route threads; anyio's 40 when unset
 
 
 def ceiling_app() -> FastAPI:
@@ -21,7 +25,15 @@ def ceiling_app() -> FastAPI:
     bodies = json.loads(Path(os.environ[CEILING_BODIES_ENV]).read_text())
     page: dict[str, Any] = bodies["get"]
     created: dict[str, Any] = bodies["post"]
-    app = FastAPI()
+    threads = os.environ.get(CEILING_THREADS_ENV)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if threads:  # as many threads as the app it is compared with
+            anyio.to_thread.current_default_thread_limiter().total_tokens = int(threads)
+        yield
+
+    app = FastAPI(lifespan=lifespan)
 
     # The dict return type gives FastAPI a response field, so it takes the same
     # pydantic dump_json path the real routes take with their response models.

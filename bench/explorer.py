@@ -24,9 +24,9 @@ from fastapi.testclient import TestClient
 
 from bench.report import machine, table, verdict
 from carbontrack.api.app import create_app
-from carbontrack.domain.anomalies import Anomaly
-from carbontrack.services.anomalies import default_catalogue
-from carbontrack.services.reasoning import Reasoner, ReasoningQuery, build_reasoner
+from carbontrack.explorer.domain.anomalies import Anomaly
+from carbontrack.explorer.services.anomalies import default_catalogue
+from carbontrack.explorer.services.reasoning import Reasoner, ReasoningQuery, build_reasoner
 from carbontrack.settings import Settings
 from carbontrack.store.sqlite import SqliteStore
 

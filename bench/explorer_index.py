@@ -22,8 +22,8 @@ from typing import Any, TypedDict
 import numpy as np
 
 from bench.report import machine, table, verdict
-from carbontrack.domain.geo import EARTH_RADIUS_KM, Wind
-from carbontrack.services.facts import (
+from carbontrack.explorer.domain.geo import EARTH_RADIUS_KM, Wind
+from carbontrack.explorer.services.facts import (
     PLANT_RADIUS_KM,
     FactFinder,
     get_fact_finder,

@@ -39,9 +39,9 @@ def free_port() -> int:
 
 @contextmanager
 def uvicorn_server(
-    name: str, factory: str, *, env: Mapping[str, str], ready_path: str
+    name: str, factory: str, *, env: Mapping[str, str], ready_path: str, workers: int = 1
 ) -> Iterator[Server]:
-    """Start `uvicorn --factory` on a free port, wait until it answers, stop it on exit."""
+    """Start `uvicorn --factory` with `workers` processes on a free port, wait until it answers."""
     port = free_port()
     command = [
         sys.executable,
@@ -54,7 +54,7 @@ def uvicorn_server(
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--log-level",
         "warning",
         "--no-access-log",

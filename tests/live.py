@@ -41,6 +41,7 @@ class LiveServer:
     data_dir: Path
     env: dict[str, str]
     log_path: Path
+    pid: int  # the `carbontrack serve` process (with --workers N, the workers' parent)
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         """Run another `carbontrack` command on this server's data (e.g. `demo`)."""
@@ -58,20 +59,26 @@ def server_env(data_dir: Path, extra: dict[str, str] | None = None) -> dict[str,
     """This process's environment without any CARBONTRACK_* setting, plus a data dir of its own."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("CARBONTRACK_")}
     env["CARBONTRACK_DATA_DIR"] = str(data_dir)
+    # One worker process unless a test asks for more: the suite starts many servers on 2 cores.
+    env["CARBONTRACK_WORKERS"] = "1"
     env.update(extra or {})
     return env
 
 
 @contextmanager
 def running_server(
-    data_dir: Path, *, log_path: Path, extra_env: dict[str, str] | None = None
+    data_dir: Path,
+    *,
+    log_path: Path,
+    extra_env: dict[str, str] | None = None,
+    serve_args: tuple[str, ...] = (),
 ) -> Iterator[LiveServer]:
     """Start `carbontrack serve` on 127.0.0.1 and a free port, its output to `log_path`."""
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = server_env(data_dir, extra_env)
     port = free_port()
-    command = ["carbontrack", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = ["carbontrack", "serve", "--host", "127.0.0.1", "--port", str(port), *serve_args]
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", *command],
@@ -83,7 +90,9 @@ def running_server(
         try:
             url = f"http://127.0.0.1:{port}"
             _wait_until_up(f"{url}/api/health", process, log_path)
-            yield LiveServer(url=url, data_dir=data_dir, env=env, log_path=log_path)
+            yield LiveServer(
+                url=url, data_dir=data_dir, env=env, log_path=log_path, pid=process.pid
+            )
         finally:
             stop(process)
 

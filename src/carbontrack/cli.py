@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.panel import Panel
@@ -46,32 +46,97 @@ def _settings(db: Path | None) -> Settings:
     return settings.model_copy(update={"sqlite_path": db}) if db else settings
 
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        max=64,
+        help="Processes serving requests (default: CARBONTRACK_WORKERS, else the CPU count).",
+    ),
+]
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     db: DbOption = None,
+    workers: WorkersOption = None,
 ) -> None:
-    """Start the API and web app."""
+    """Start the API and web app in one or more worker processes."""
+    import os
+
     import uvicorn
 
-    from carbontrack.api.app import create_app
-    from carbontrack.services import demo
-
     settings = _settings(db)
-    web_app = create_app(settings)
+    count = workers or settings.workers or os.cpu_count() or 1
+    has_demo = _prepare_store(settings)
+    if db is not None:  # the workers read their settings from the environment
+        os.environ["CARBONTRACK_SQLITE_PATH"] = str(db)
     url = f"http://{host}:{port}"
     lines = [
         f"[bold green]CarbonTrack {__version__}[/] on {url}",
         f"API docs:  {url}/docs",
         f"Data file: {settings.database_path}",
+        f"Workers:   {count} processes x {settings.worker_threads} threads",
     ]
-    if demo.exists(store=web_app.state.store):
-        lines.append(f"Demo login: {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}")
+    if has_demo:
+        lines.append(f"Demo login: {_demo_login()}")
     else:
         lines.append("A demo account with a year of data: .venv/bin/carbontrack demo")
     console.print(Panel("\n".join(lines), title="ready", expand=False))
-    uvicorn.run(web_app, host=host, port=port, log_level="info")
+    uvicorn.run(
+        "carbontrack.api.app:create_app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=count,
+        log_level="info",
+        log_config=_log_config_with_process_ids(),
+        # The client address is the app's one rule (settings.trusted_proxy_hops), not
+        # uvicorn's own X-Forwarded-For rewriting, which would trust any local client.
+        proxy_headers=False,
+    )
+
+
+def _prepare_store(settings: Settings) -> bool:
+    """Migrate the store, load the catalogue and make the key once, before any worker starts.
+
+    Returns whether the demo account exists. Done here, in one process, so that workers
+    starting together never race to create the same tables, rows or development key.
+    """
+    from carbontrack.services import demo
+    from carbontrack.services.factors import sync_catalogue
+    from carbontrack.store import build_store
+
+    store = build_store(settings)
+    try:
+        sync_catalogue(store=store)
+        settings.signing_key()
+        return demo.exists(store=store)
+    finally:
+        store.close()
+
+
+def _demo_login() -> str:
+    """The demo account's email and password, as the ready panel prints them."""
+    from carbontrack.services import demo
+
+    return f"{demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}"
+
+
+def _log_config_with_process_ids() -> dict[str, Any]:
+    """Uvicorn's logging, each line naming the worker process that wrote it."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    for formatter in config["formatters"].values():
+        formatter["fmt"] = formatter["fmt"].replace(
+            "%(levelprefix)s ", "%(levelprefix)s [%(process)d] ", 1
+        )
+    return config
 
 
 @app.command("demo")
@@ -265,12 +330,14 @@ def users_grant_operator(
 def anomalies_build(
     out: Annotated[
         Path | None,
-        typer.Option(help="Write here, not to the packaged datasets/co2/derived/anomalies.json."),
+        typer.Option(
+            help="Write here, not to the packaged explorer/data/co2/derived/anomalies.json."
+        ),
     ] = None,
 ) -> None:
     """Compute the anomalies from the shipped OCO-2 data and write the product file."""
-    from carbontrack.datasets.manifest import OCO2_ANOMALIES_FILE, SHA256
-    from carbontrack.services import anomalies
+    from carbontrack.explorer.data.manifest import OCO2_ANOMALIES_FILE, SHA256
+    from carbontrack.explorer.services import anomalies
 
     product = anomalies.build_product()
     path = out or anomalies.product_path()
@@ -279,12 +346,12 @@ def anomalies_build(
     by_source = Counter(a.source for a in product.anomalies)
     console.print(
         f"{len(product.anomalies)} anomalies ({', '.join(f'{n} {s}' for s, n in by_source.items())}"
-        f"; spread {product.spread_ppm} ppm) written to {path}, sha256 {product.sha256}"
+        f"; measured spread {product.spread_ppm} ppm) written to {path}, sha256 {product.sha256}"
     )
     if SHA256.get(OCO2_ANOMALIES_FILE) != product.sha256:
         console.print(
             f"[yellow]The manifest records another sha256 for {OCO2_ANOMALIES_FILE}: update "
-            "carbontrack/datasets/manifest.py if this build is the one to ship."
+            "carbontrack/explorer/data/manifest.py if this build is the one to ship."
         )
 
 

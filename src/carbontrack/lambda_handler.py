@@ -53,13 +53,23 @@ Nothing here logs a secret: events (passwords, tokens) are never logged, traces 
 responses (tokens), and settings hold keys as `SecretStr`.
 """
 
+# ruff: noqa: E402 (the collector is paused before the imports, see below)
 from __future__ import annotations
 
 import gc
+
+# Cyclic collections are paused while this module imports its dependencies (FastAPI, pydantic,
+# Powertools, the app's modules: objects that live as long as the container, which collections
+# in the middle of the import only walk again and again), and resumed at its end with what was
+# imported frozen, as `_collections_paused` does for the build (docs/benchmarks.md, issue 18).
+_COLLECTING = gc.isenabled()
+gc.disable()
+
 import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import cache
@@ -77,6 +87,7 @@ from carbontrack.settings import MIN_SECRET_BYTES, Settings, get_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools import Tracer
+    from fastapi import FastAPI
     from mangum.types import LambdaContext
 
     Event = dict[str, Any]
@@ -117,7 +128,7 @@ def _api() -> Handler:
     """The instrumented app, built on the container's first event and kept."""
     tracer = _tracer()  # first: botocore is patched before the store builds its client
     with _collections_paused():
-        asgi = Mangum(create_app(_with_secrets(_lambda_settings())), lifespan="off")
+        asgi = Mangum(_app(_with_secrets(_lambda_settings())), lifespan="off")
     logger, metrics = _observability()
 
     def serve(event: Event, context: LambdaContext) -> dict[str, Any]:
@@ -137,6 +148,24 @@ def _api() -> Handler:
         return response
 
     return _instrumented(serve, tracer, correlation_id_path=correlation_paths.API_GATEWAY_REST)
+
+
+def _app(settings: Settings) -> FastAPI:
+    """The app over its store, the catalogue checked while the routes are built.
+
+    The check is one read by key (on a new container, also its connection to DynamoDB): on a
+    thread of its own it waits for the network while the routes are built. The app serves
+    nothing before the check has ended, and a failed check fails the build.
+    """
+    from carbontrack.services.factors import sync_catalogue
+    from carbontrack.store import build_store
+
+    store = build_store(settings)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="catalogue") as pool:
+        checked = pool.submit(sync_catalogue, store=store)
+        app = create_app(settings, store=store, check_catalogue=False)
+        checked.result()
+    return app
 
 
 @cache
@@ -234,13 +263,16 @@ def _collections_paused() -> Iterator[None]:
     The build (route modules, schemas, a boto3 client) allocates objects that live as long as
     the container; collections in the middle of it only walk them again and again (a probe
     with the collector off for a whole cold start saved about 12% of it, docs/benchmarks.md).
-    Reference counting still frees everything else.
+    Reference counting still frees everything else. At the end the objects alive are frozen
+    (`gc.freeze`): the collections that resume never walk them, or the first request would
+    pay for a collection of all of them (docs/benchmarks.md, issue 18).
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -324,3 +356,8 @@ def _instrumented(
         function, log_event=False, correlation_id_path=correlation_id_path, clear_state=True
     )
     return cast("Handler", metrics.log_metrics(function, capture_cold_start_metric=True))
+
+
+gc.freeze()
+if _COLLECTING:
+    gc.enable()

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     worker_threads: int = Field(
         default=4, ge=1, le=256, description="Threads serving sync routes in one process."
     )
+    workers: int | None = Field(
+        default=None, ge=1, le=64, description="`carbontrack serve` processes (default: CPUs)."
+    )
     access_token_minutes: int = Field(default=30, ge=1, le=24 * 60)
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="JSON body limit.")
     max_import_bytes: int = Field(default=16_000_000, ge=1024, description="CSV upload limit.")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -10,7 +12,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from carbontrack.datasets import oco2
+from carbontrack.explorer.data import oco2
+from carbontrack.explorer.data.manifest import OCO2_ANOMALIES_FILE, read_verified
 from carbontrack.settings import Settings
 from tests.api.helpers import app_client
 from tests.conftest import TEST_SECRET
@@ -21,6 +24,7 @@ PEAK_ID = "oco2peak-2018010106102532"
 FEATURE_KEYS = {"type", "id", "geometry", "properties"}
 PROPERTY_KEYS = {
     "date", "xco2", "deviationPpm", "zscore", "severity", "wind", "source", "citation",
+    "background",
 }  # fmt: skip
 
 
@@ -71,6 +75,19 @@ def test_a_year_of_peaks_fits_in_one_calendar_request(api: TestClient) -> None:
     assert sum(d["count"] for d in body["dates"]) >= 1388
 
 
+def test_the_calendar_names_the_busiest_day_of_the_last_90_days(api: TestClient) -> None:
+    body = ok(api, "/api/anomalies/dates", **{"from": "2018-01-01", "to": "2018-01-31"})
+    # Counted here from the product file's rows ([id, date, ...]), not by the catalogue.
+    rows = json.loads(read_verified(OCO2_ANOMALIES_FILE))["anomalies"]
+    counts = Counter(date.fromisoformat(row[1]) for row in rows)
+    last = max(counts)
+    recent = {day: n for day, n in counts.items() if (last - day).days < 90}
+    most = max(recent.values())
+    busiest = max(day for day, n in recent.items() if n == most)  # ties: the later day
+    assert body["busiestRecentDay"] == busiest.isoformat()
+    assert most > 1  # not a lone point: the map opens on a day with several
+
+
 def test_one_peak_carries_its_wind_source_and_citation(api: TestClient) -> None:
     feature = ok(api, f"/api/anomalies/{PEAK_ID}")
     assert feature["id"] == PEAK_ID
@@ -96,7 +113,10 @@ def test_our_own_anomaly_has_xco2_and_no_wind(api: TestClient) -> None:
     properties = one["properties"]
     assert properties["source"] == "carbontrack"
     assert properties["wind"] is None
-    assert properties["xco2"] - properties["deviationPpm"] == pytest.approx(399.2, abs=0.01)
+    # The day's column background: the median of 22 soundings outside the cities within 9 days
+    # (2015-01-02 has none of its own outside Los Angeles).
+    assert properties["xco2"] - properties["deviationPpm"] == pytest.approx(399.1, abs=0.01)
+    assert properties["background"] == "nearby_days"
     assert properties["zscore"] >= 2
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,12 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from carbontrack.api.app import create_app
-from carbontrack.datasets.manifest import NE_COUNTRIES_FILE, SHA256
+from carbontrack.explorer.data.manifest import (
+    NE_COUNTRIES_FILE,
+    NE_PLACES_FILE,
+    SHA256,
+    read_verified,
+)
 from carbontrack.settings import Settings
 from tests.api.helpers import app_client
 
@@ -70,6 +76,41 @@ def test_the_base_map_is_the_verified_natural_earth_file(web: TestClient) -> Non
     countries = json.loads(response.content)
     assert countries["type"] == "FeatureCollection"
     assert len(countries["features"]) == 177
+
+
+def test_the_city_labels_are_every_natural_earth_place_with_its_name(web: TestClient) -> None:
+    response = web.get("/map/places.geojson")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/geo+json"
+    assert "max-age" in response.headers["cache-control"]
+    served = response.json()["features"]
+    # Read here from the verified Natural Earth file (it starts with a byte-order mark).
+    source = json.loads(read_verified(NE_PLACES_FILE).decode("utf-8-sig"))["features"]
+    assert len(served) == len(source) == 243
+    by_name = {f["properties"]["name"]: f for f in served}
+    for place in source:
+        label = by_name[place["properties"]["name"]]
+        assert label["geometry"]["coordinates"] == place["geometry"]["coordinates"]
+        assert label["properties"]["population"] == place["properties"]["pop_max"]
+    assert len(response.content) < len(read_verified(NE_PLACES_FILE)) / 5
+
+
+def test_the_map_offers_the_app_navigation_and_a_no_script_notice(web: TestClient) -> None:
+    page = web.get("/map").text
+    base = (REPO_ROOT / "src/carbontrack/web/templates/app/base.html").read_text()
+    # The app's header links (base.html's link lists), copied into the standalone map page;
+    # not /ops, which base.html shows to operators only.
+    links = set(re.findall(r'\("(/[a-z]*)", "([A-Za-z ]+)"\)', base.split("{% macro")[0]))
+    links.discard(("/ops", "Operations"))
+    assert ("/map", "Map") in links
+    nav = page.split('<nav aria-label="Main"')[1].split("</nav>")[0]
+    for href, label in links:
+        assert f'<a href="{href}"' in nav, href
+        assert f">{label}</a>" in nav, label
+    assert '<a href="/map" aria-current="page">Map</a>' in nav
+    noscript = page.split("<noscript>")[1].split("</noscript>")[0]
+    assert "needs JavaScript" in noscript
+    assert 'href="/api/anomalies/dates' in noscript
 
 
 def test_the_page_scripts_and_the_npm_assets_are_served(web: TestClient) -> None:

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from carbontrack.domain.anomalies import Anomaly
-from carbontrack.domain.rules_reasoning import RULES_VERSION
-from carbontrack.services.anomalies import default_catalogue
-from carbontrack.services.reasoning import INSTRUCTIONS, Reasoner, build_reasoner
+from carbontrack.explorer.domain.anomalies import Anomaly
+from carbontrack.explorer.domain.rules_reasoning import RULES_VERSION
+from carbontrack.explorer.domain.verdict import NO_SOURCE
+from carbontrack.explorer.services.anomalies import default_catalogue
+from carbontrack.explorer.services.reasoning import INSTRUCTIONS, Reasoner, build_reasoner
 from carbontrack.settings import Settings
 from tests.backends import FAKE_AWS_ENV
 from tests.fakes.llm_server import FakeLlmServer
@@ -155,8 +156,30 @@ def test_a_known_anomaly_is_explained_from_facts_and_cached(client: TestClient) 
     assert explain(client, body) == second  # served by the store
 
 
+def test_a_peak_among_plants_names_its_likely_sources_in_facts_text_and_verdict(
+    client: TestClient,
+) -> None:
+    # The largest peak of 2018, near Jiaozuo (China), 2018-10-10: 35 coal and gas plants nearby.
+    anomaly = default_catalogue().find_near(35.28, 113.44, date(2018, 10, 10), 2.0)
+    assert anomaly is not None
+    body = {"lat": anomaly.lat, "lon": anomaly.lon, "date": anomaly.date.isoformat()}
+    first = explain(client, body)
+    facts = {fact["id"]: fact for fact in first["facts"]}
+    likely = facts["likely-sources"]
+    assert (likely["model"], likely["windBasis"]) == ("plume-1", "one_reading")
+    named = [source["id"] for source in likely["contributors"]]
+    assert len(named) == 3
+    assert set(named) <= set(facts)  # each has its own fact, for the map to draw
+    assert "Huaneng Qinbei power station" in [facts[i]["name"] for i in named]
+    assert facts[named[0]]["name"] in first["verdict"]
+    assert "roughly upwind" in first["verdict"]
+    assert all(facts[i]["name"] in first["reasoning"] for i in named)
+    assert explain(client, body)["verdict"] == first["verdict"]  # the cache hit has it too
+
+
 def test_the_answer_has_the_documented_keys(client: TestClient) -> None:
     assert set(explain(client)) == {
+        "verdict",
         "reasoning",
         "citedFactIds",
         "facts",
@@ -261,6 +284,9 @@ def test_a_grounded_gemini_answer_is_used_and_sent_only_the_facts(
     assert answer["fallback"] is None
     assert answer["reasoning"] == "The point is on land in Chad, far from Nyala."
     assert answer["citedFactIds"] == ["surface"]
+    # The verdict comes from the facts, whoever wrote the text: no plant within 100 km here.
+    assert answer["verdict"] == NO_SOURCE
+    assert not any(fact["kind"] == "power_plant" for fact in answer["facts"])
     [request] = gemini.requests
     assert request.model == "gemini-test"
     assert request.headers["x-goog-api-key"] == GEMINI_KEY
@@ -278,6 +304,7 @@ def test_a_second_request_is_a_cache_hit_the_server_never_sees(
     second = explain(client, {**NOWHERE, "lat": 10.001})  # the same rounded point
     assert (first["cached"], second["cached"]) == (False, True)
     assert second["reasoning"] == first["reasoning"]
+    assert second["verdict"] == first["verdict"] == NO_SOURCE
     assert second["cachedAt"] == first["cachedAt"]
     assert len(gemini.requests) == 1
 

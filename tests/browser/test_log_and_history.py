@@ -15,7 +15,7 @@ pytestmark = pytest.mark.e2e
 
 PASSWORD = "a long enough password"
 CAR = "Average car, petrol, per vehicle km"
-GRID = "UK grid electricity (at generation, excl. T&D losses), per kWh"
+GRID = "UK grid electricity (direct combustion at generation, excl. T&D losses), per kWh"
 FLIGHT = "Flight, short-haul, to/from UK, economy class, with radiative forcing, per passenger km"
 PETROL_CAR_ID = "defra:ghg-cf-2020:passenger-vehicles.cars-by-size.average-car.petrol"
 UK_GRID_ID = "defra:ghg-cf-2020:uk-electricity.electricity-generated.electricity-uk"

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.e2e
 
 PASSWORD = "a long enough password"
 CAR = "Average car, petrol, per vehicle km"
-GRID = "UK grid electricity (at generation, excl. T&D losses), per kWh"
+GRID = "UK grid electricity (direct combustion at generation, excl. T&D losses), per kWh"
 FLIGHT = "Flight, short-haul, to/from UK, economy class, with radiative forcing, per passenger km"
 GOAL_KG = 500.0
 # The footprint, then the km an average petrol car drives for it (domain/equivalents.py).

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from carbontrack.cli import app
-from carbontrack.datasets.manifest import OCO2_ANOMALIES_FILE, SHA256, read_verified
+from carbontrack.explorer.data.manifest import OCO2_ANOMALIES_FILE, SHA256, read_verified
 
 runner = CliRunner()
 

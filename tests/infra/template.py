@@ -20,6 +20,7 @@ from samtranslator.yaml_helper import yaml_parse
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "infra" / "template.yaml"
+EDGE_TEMPLATE = ROOT / "infra" / "edge.yaml"
 REGION = "eu-central-1"
 ALARM_EMAIL = "alarms@example.org"
 # What `sam deploy` does before CloudFormation sees the template: each function's local
@@ -36,6 +37,16 @@ def template_text() -> str:
 def sam_template() -> dict[str, Any]:
     """The SAM template parsed (short-form tags as their long forms), a fresh copy."""
     return dict(yaml_parse(template_text()))
+
+
+def edge_text() -> str:
+    """infra/edge.yaml as written: plain CloudFormation for us-east-1, deployed first."""
+    return EDGE_TEMPLATE.read_text()
+
+
+def edge_template() -> dict[str, Any]:
+    """infra/edge.yaml parsed (short-form tags as their long forms)."""
+    return dict(yaml_parse(edge_text()))
 
 
 def packaged(template: dict[str, Any]) -> dict[str, Any]:
@@ -64,6 +75,15 @@ def transformed() -> dict[str, Any]:
 def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
     """The template's resources of one type, by logical id."""
     return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
+
+
+# Each app function's alias (AutoPublishAlias): what API Gateway invokes.
+ALIAS = "live"
+
+
+def alias_id(function: str) -> str:
+    """The logical id SAM gives a function's alias: `ApiFunction` → `ApiFunctionAliaslive`."""
+    return f"{function}Alias{ALIAS}"
 
 
 def referenced_ids(value: Any) -> set[str]:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from carbontrack.infra import tables
+from carbontrack.store.dynamodb.tables import TABLES
 
-from .template import ROOT, TEMPLATE, template_text
+from .template import ROOT, TEMPLATE, resources_of, template_text, transformed
 
 
 def test_the_template_holds_the_block_generated_from_the_key_schema() -> None:
@@ -35,6 +36,13 @@ def test_check_runs_as_a_module_from_the_repository_root() -> None:
         check=False,
     )
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_every_table_is_protected_from_deletion() -> None:
+    found = resources_of(transformed(), "AWS::DynamoDB::Table")
+    assert len(found) == len(TABLES)
+    assert all(t["Properties"]["DeletionProtectionEnabled"] is True for t in found.values())
+    assert "DeletionProtectionEnabled: true" in tables.render()
 
 
 def test_a_template_without_markers_is_refused() -> None:

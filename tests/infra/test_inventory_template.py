@@ -27,6 +27,7 @@ INVENTORY_TABLES = [
     {"Fn::GetAtt": ["AwsInventoryMetadataTable", "Arn"]},
 ]
 FUNCTION_REF = {"Ref": "InventoryFunction"}
+FUNCTION_ARN = {"Fn::GetAtt": ["InventoryFunction", "Arn"]}
 
 
 @pytest.fixture(scope="module")
@@ -179,12 +180,20 @@ def test_the_app_may_invoke_the_function_and_nothing_else(cfn: dict[str, Any]) -
         if "lambda:InvokeFunction" in _actions([s])
     ]
     inventory = {"Fn::GetAtt": ["InventoryFunction", "Arn"]}
-    # The app's role, and the one SAM gives each schedule to invoke its own function.
-    assert sorted((name, s["Action"], str(s["Resource"])) for name, s in invokes) == [
+    # The api's and the pages' roles, the one SAM gives each schedule to invoke its own
+    # function, and the pre-traffic hooks' (the app functions' versions, test_deploys.py).
+    assert sorted(
+        (name, s["Action"], str(s["Resource"]))
+        for name, s in invokes
+        if name != "PreTrafficHookRole"
+    ) == [
         ("ApiFunctionRole", "lambda:InvokeFunction", str(inventory)),
         ("BackupFunctionDailyRole", "lambda:InvokeFunction", str(_arn_of("BackupFunction"))),
         ("InventoryFunctionDailyRole", "lambda:InvokeFunction", str(inventory)),
+        ("WebFunctionRole", "lambda:InvokeFunction", str(inventory)),
     ]
+    (hooks,) = [s for name, s in invokes if name == "PreTrafficHookRole"]
+    assert str(inventory) not in str(hooks["Resource"])
 
 
 def _arn_of(function: str) -> dict[str, Any]:
@@ -207,7 +216,13 @@ def test_each_refresh_route_reaches_a_function_that_invokes_the_collector(
             ]
         )
     )
-    assert _properties(cfn, function)["Role"] == {"Fn::GetAtt": ["ApiFunctionRole", "Arn"]}
+    role = f"{function}Role"
+    assert _properties(cfn, function)["Role"] == {"Fn::GetAtt": [role, "Arn"]}
+    assert any(
+        "lambda:InvokeFunction" in _actions([s]) and s["Resource"] == FUNCTION_ARN
+        for statements in _policies(_properties(cfn, role)).values()
+        for s in statements
+    )
 
 
 # ---------------------------------------------------------------- the member-account role

@@ -14,7 +14,7 @@ from starlette.routing import Mount
 from carbontrack.api.app import create_app
 from carbontrack.settings import ALL_PARTS, Settings
 
-from .template import referenced_ids, transformed
+from .template import alias_id, referenced_ids, transformed
 
 APP_FUNCTIONS = ("ApiFunction", "WebFunction", "ExplorerFunction")
 
@@ -50,9 +50,10 @@ def _integrations(cfn: dict[str, Any]) -> dict[str, str]:
         for verb, spec in verbs.items():
             if verb == "options":
                 continue
-            (function,) = referenced_ids(spec["x-amazon-apigateway-integration"]["uri"]) & set(
-                APP_FUNCTIONS
-            )
+            # API Gateway invokes each function's alias (test_deploys.py checks it).
+            aliases = {alias_id(name): name for name in APP_FUNCTIONS}
+            (alias,) = referenced_ids(spec["x-amazon-apigateway-integration"]["uri"]) & set(aliases)
+            function = aliases[alias]
             assert found.setdefault(path, function) == function
     return found
 
@@ -99,6 +100,7 @@ def test_every_route_reaches_a_function_that_serves_it(tmp_path: Path) -> None:
         ("/api/anomalies/dates", "ExplorerFunction"),
         ("/api/reasoning", "ExplorerFunction"),
         ("/docs", "ApiFunction"),
+        ("/health", "ApiFunction"),
     ],
 )
 def test_api_gateway_picks_the_most_specific_resource(path: str, function: str) -> None:

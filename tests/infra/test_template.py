@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from carbontrack import lambda_handler
-from carbontrack.infra import assets
+from carbontrack.infra import assets, pre_traffic
 from carbontrack.ops import permissions
 from carbontrack.settings import MIN_SECRET_BYTES
-from carbontrack.store.dynamodb.tables import TABLES, USERS, TableSpec
+from carbontrack.store.dynamodb.tables import REASONING_CACHE, TABLES, USERS, TableSpec
 
 from .template import referenced_ids, resources_of, sam_template, transformed
 
@@ -24,6 +24,7 @@ APP_FUNCTIONS = {
     "ExplorerFunction": ("explorer", "explorer"),
 }
 APP_PARTS_OF_FUNCTIONS = [(name, *rest) for name, rest in APP_FUNCTIONS.items()]
+HOOKED = ("Api", "Web", "Explorer")  # each app function's pre-traffic hook: <name>PreTrafficHook
 
 
 @pytest.fixture(scope="module")
@@ -193,12 +194,12 @@ def test_only_xray_is_granted_on_every_resource(cfn: dict[str, Any]) -> None:
             assert all(a.startswith("xray:") for a in _as_list(statement["Action"])), role
 
 
-def test_the_lambda_roles_carry_no_managed_policies(cfn: dict[str, Any]) -> None:
-    for role in ("ApiFunctionRole", "BackupFunctionRole", "InventoryFunctionRole"):
+def test_each_function_has_a_role_of_its_own_without_managed_policies(cfn: dict[str, Any]) -> None:
+    functions = ("ApiFunction", "WebFunction", "ExplorerFunction", "BackupFunction")
+    for function in (*functions, "InventoryFunction"):
+        role = f"{function}Role"
         assert "ManagedPolicyArns" not in _resource(cfn, role)
-    for function in APP_FUNCTIONS:
-        assert _resource(cfn, function)["Role"] == {"Fn::GetAtt": ["ApiFunctionRole", "Arn"]}
-    assert _resource(cfn, "BackupFunction")["Role"] == {"Fn::GetAtt": ["BackupFunctionRole", "Arn"]}
+        assert _resource(cfn, function)["Role"] == {"Fn::GetAtt": [role, "Arn"]}
 
 
 def _table_access(cfn: dict[str, Any], role: str) -> dict[str, set[str]]:
@@ -241,13 +242,16 @@ def _logical_id(spec: TableSpec) -> str:
     )
 
 
-def test_the_api_reads_and_writes_every_table_and_queries_every_index_but_never_scans(
-    cfn: dict[str, Any],
+@pytest.mark.parametrize("role", ["ApiFunctionRole", "WebFunctionRole"])
+def test_the_tracker_reads_and_writes_its_tables_and_queries_their_indexes_but_never_scans(
+    cfn: dict[str, Any], role: str
 ) -> None:
-    access = _table_access(cfn, "ApiFunctionRole")
+    """Every table but the explorer's cache, which neither the API nor the pages use."""
+    tracker = tuple(spec for spec in TABLES if spec is not REASONING_CACHE)
+    access = _table_access(cfn, role)
     for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"):
-        assert access[f"dynamodb:{action}"] == _table_arns(TABLES)
-    assert access["dynamodb:Query"] == _table_arns(TABLES) | _index_arns()
+        assert access[f"dynamodb:{action}"] == _table_arns(tracker)
+    assert access["dynamodb:Query"] == _table_arns(tracker) | _index_arns()
     assert "dynamodb:Scan" not in access
 
 
@@ -263,13 +267,20 @@ def test_the_backup_only_reads_and_scans_only_the_users(cfn: dict[str, Any]) -> 
     assert access["dynamodb:Query"] == _table_arns(TABLES) | _index_arns()
 
 
-def test_secrets_are_readable_by_the_api_only(cfn: dict[str, Any]) -> None:
+def test_secrets_are_readable_by_the_app_functions_only_and_gemini_s_by_the_explorer(
+    cfn: dict[str, Any],
+) -> None:
     readers = {
-        role
+        role: {str(r) for r in _resources(s)}
         for role, s in _statements(cfn)
         if "secretsmanager:GetSecretValue" in _as_list(s["Action"])
     }
-    assert readers == {"ApiFunctionRole"}
+    jwt, gemini = str({"Ref": "JwtSecret"}), str({"Ref": "GeminiApiKeySecret"})
+    assert readers == {
+        "ApiFunctionRole": {jwt},
+        "WebFunctionRole": {jwt},
+        "ExplorerFunctionRole": {jwt, gemini},
+    }
 
 
 def test_the_backup_writes_only_under_its_prefix(cfn: dict[str, Any]) -> None:
@@ -295,8 +306,11 @@ def test_the_jwt_key_is_generated_by_secrets_manager_and_never_in_the_environmen
     secret = _resource(cfn, "JwtSecret")
     assert "SecretString" not in secret
     assert secret["GenerateSecretString"]["PasswordLength"] >= MIN_SECRET_BYTES
-    for function in resources_of(cfn, "AWS::Lambda::Function").values():
+    for name, function in resources_of(cfn, "AWS::Lambda::Function").items():
         env = function["Properties"]["Environment"]["Variables"]
+        if name.endswith("PreTrafficHook"):  # probes a version; reads no secret, no setting
+            assert not [v for v in env if "SECRET" in v or "GEMINI" in v]
+            continue
         assert "CARBONTRACK_JWT_SECRET" not in env
         assert "CARBONTRACK_GEMINI_API_KEY" not in env
         assert env["CARBONTRACK_JWT_SECRET_ARN"] == {"Ref": "JwtSecret"}
@@ -312,9 +326,11 @@ def test_the_handlers_named_in_the_template_exist(cfn: dict[str, Any]) -> None:
         **dict.fromkeys(APP_FUNCTIONS, "carbontrack.lambda_handler.handler"),
         "BackupFunction": "carbontrack.lambda_handler.backup_handler",
         "InventoryFunction": "carbontrack.lambda_handler.inventory_handler",
+        **{f"{part}PreTrafficHook": "carbontrack.infra.pre_traffic.handler" for part in HOOKED},
     }
     for handler in handlers.values():
-        assert callable(getattr(lambda_handler, handler.rsplit(".", 1)[1]))
+        module = pre_traffic if handler.startswith("carbontrack.infra.") else lambda_handler
+        assert callable(getattr(module, handler.rsplit(".", 1)[1]))
 
 
 @pytest.mark.parametrize(("function", "part", "package"), APP_PARTS_OF_FUNCTIONS)
@@ -344,6 +360,8 @@ def test_the_stage_throttles_at_100_per_second_with_a_burst_of_200(cfn: dict[str
             "ThrottlingRateLimit": 100,
             "ThrottlingBurstLimit": 200,
             "MetricsEnabled": True,
+            "LoggingLevel": "ERROR",
+            "DataTraceEnabled": False,
         }
     ]
     assert stage["AccessLogSetting"]["DestinationArn"] == {
@@ -370,7 +388,9 @@ def _methods(cfn: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     return [(path, verb, spec) for path, verbs in paths.items() for verb, spec in verbs.items()]
 
 
-def test_every_method_but_the_preflight_needs_an_api_key(cfn: dict[str, Any]) -> None:
+def test_every_method_but_the_preflight_and_the_health_probe_needs_an_api_key(
+    cfn: dict[str, Any],
+) -> None:
     methods = _methods(cfn)
     any_method = "x-amazon-apigateway-any-method"
     docs = ("/openapi.json", "/docs", "/static-offline-docs/{proxy+}")
@@ -378,13 +398,14 @@ def test_every_method_but_the_preflight_needs_an_api_key(cfn: dict[str, Any]) ->
         (path, verb)
         for paths, verb in (
             (("/", "/{proxy+}", "/api/{proxy+}", *EXPLORER_PATHS), any_method),
-            (docs, "get"),
-            (("/", "/{proxy+}", "/api/{proxy+}", *EXPLORER_PATHS, *docs), "options"),
+            ((*docs, "/health"), "get"),
+            (("/", "/{proxy+}", "/api/{proxy+}", *EXPLORER_PATHS, *docs, "/health"), "options"),
         )
         for path in paths
     }
-    for _, verb, spec in methods:
-        assert (spec.get("security") == [{"api_key": []}]) == (verb != "options")
+    for path, verb, spec in methods:
+        keyless = verb == "options" or (path, verb) == ("/health", "get")
+        assert (spec.get("security") == [{"api_key": []}]) != keyless, (path, verb)
 
 
 def test_cors_allows_only_the_front_end_origin(cfn: dict[str, Any]) -> None:
@@ -417,7 +438,7 @@ def test_cloudfront_adds_the_site_api_key_and_routes_api_and_assets(cfn: dict[st
     assert _resource(cfn, "WebApiKey")["Value"] == {"Fn::Sub": key}
     assert s3["OriginAccessControlId"] == {"Fn::GetAtt": ["WebOriginAccessControl", "Id"]}
     routes = {b["PathPattern"]: b["TargetOriginId"] for b in config["CacheBehaviors"]}
-    assert routes == {"/api/*": "api", f"/{assets.PREFIX}*": "assets"}
+    assert routes == {"/health": "api", "/api/*": "api", f"/{assets.PREFIX}*": "assets"}
     assert config["DefaultCacheBehavior"]["TargetOriginId"] == "api"  # the rendered pages
 
 
@@ -477,7 +498,8 @@ def test_every_alarm_notifies_the_topic_and_the_topic_mails_the_operator(
     cfn: dict[str, Any],
 ) -> None:
     alarms = resources_of(cfn, "AWS::CloudWatch::Alarm")
-    assert len(alarms) == 2 * len(APP_FUNCTIONS) + 3 + len(TABLES)
+    # Per app function: error rate, p99; API 5xx and 4xx rates, timeouts, backup, inventory.
+    assert len(alarms) == 2 * len(APP_FUNCTIONS) + 5 + len(TABLES)
     for alarm in alarms.values():
         assert alarm["Properties"]["AlarmActions"] == [TOPIC]
     (subscription,) = resources_of(cfn, "AWS::SNS::Subscription").values()
@@ -509,16 +531,13 @@ def test_the_error_rate_alarm_fires_above_five_percent(cfn: dict[str, Any], func
         assert stat["Stat"] == "Sum"
 
 
-def test_the_latency_and_5xx_alarms(cfn: dict[str, Any]) -> None:
+def test_the_latency_alarms(cfn: dict[str, Any]) -> None:
+    """The API's 5xx and 4xx rate alarms: tests/infra/test_observability.py."""
     for function in APP_FUNCTIONS:
         p99 = _resource(cfn, f"{function}P99DurationAlarm")
         assert (p99["MetricName"], p99["ExtendedStatistic"]) == ("Duration", "p99")
         assert p99["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": function}}]
         assert p99["Threshold"] == {"Ref": "DurationAlarmMilliseconds"}
-    errors = _resource(cfn, "Api5xxAlarm")
-    assert (errors["Namespace"], errors["MetricName"]) == ("AWS/ApiGateway", "5XXError")
-    api_name = {d["Name"]: d["Value"] for d in errors["Dimensions"]}["ApiName"]
-    assert api_name == _resource(cfn, "Api")["Name"]
 
 
 def _dimension(value: Any) -> str:

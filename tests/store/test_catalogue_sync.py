@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from carbontrack import verified
 from carbontrack.datasets import (
     PACKAGED_DATASETS,
     Catalogue,
@@ -61,7 +62,7 @@ def _release(
         shutil.copytree(source / folder, root / folder)
     changed = root / path
     changed.write_text(edit(changed.read_text(encoding="utf-8")), encoding="utf-8")
-    monkeypatch.setattr(manifest, "files", lambda _package: root)
+    monkeypatch.setattr(verified, "files", lambda _package: root)
     monkeypatch.setitem(manifest.SHA256, path, hashlib.sha256(changed.read_bytes()).hexdigest())
     released = tuple(
         replace(d, sha256=manifest.inputs_checksum(PACKAGED_INPUTS[d.dataset_id]))

@@ -65,8 +65,10 @@ def test_from_settings_configures_the_client() -> None:
         assert store.client.meta.region_name == "eu-west-1"
         assert store.client.meta.endpoint_url == "http://127.0.0.1:9"
         config = vars(store.client.meta.config)  # botocore keeps each option as an attribute
-        assert config["retries"]["mode"] == "standard"
-        assert (config["connect_timeout"], config["read_timeout"]) == (3, 10)
+        assert config["retries"] == {"mode": "standard", "total_max_attempts": 3}
+        # Three attempts of connect + read fit in API Gateway's 29 s (issue 18).
+        assert (config["connect_timeout"], config["read_timeout"]) == (2, 5)
+        assert config["tcp_keepalive"] is True
     finally:
         store.close()
 

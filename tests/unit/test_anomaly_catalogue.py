@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from carbontrack.domain.anomalies import Anomaly
 from carbontrack.domain.errors import InvalidInput, NotFound
-from carbontrack.domain.geo import Wind
-from carbontrack.services.anomalies import (
+from carbontrack.explorer.domain.anomalies import Anomaly
+from carbontrack.explorer.domain.geo import Wind
+from carbontrack.explorer.services.anomalies import (
     MAX_RANGE_DAYS,
     SOURCES,
     AnomalyCatalogue,
@@ -33,6 +33,7 @@ def anomaly(*, id: str, day: date, lat: float, lon: float, wind: Wind | None = N
         wind=wind,
         source=source,
         citation=SOURCES[source]["citation"],
+        background="along_track_fit" if wind else "same_day",
     )
 
 
@@ -78,6 +79,15 @@ def test_dates_counts_each_day_in_an_inclusive_range(catalogue: AnomalyCatalogue
     assert catalogue.dates(date(2018, 1, 2), JAN_3) == [(JAN_3, 1)]
     assert catalogue.dates(date(2019, 1, 1), date(2019, 1, 31)) == []
     assert catalogue.extent == (JAN_1, FEB_1)
+
+
+def test_the_busiest_recent_day_has_most_anomalies_in_the_window_ties_the_later(
+    catalogue: AnomalyCatalogue,
+) -> None:
+    assert catalogue.busiest_recent_day() == JAN_1  # 2 anomalies; the window reaches it
+    assert catalogue.busiest_recent_day(32) == JAN_1  # 1 January to 1 February, inclusive
+    assert catalogue.busiest_recent_day(31) == FEB_1  # 3 January and 1 February: 1 each
+    assert catalogue.busiest_recent_day(1) == FEB_1
 
 
 def test_dates_refuses_a_reversed_or_too_long_range(catalogue: AnomalyCatalogue) -> None:

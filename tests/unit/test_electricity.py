@@ -121,7 +121,7 @@ def test_grid_factor_ids(area: str, expected: str) -> None:
 def test_packaged_data_resolves(
     country: str | None, expected_id: str, expected_kg_per_kwh: float
 ) -> None:
-    factor, _ = resolve_grid_factor(country, load_catalogue().get)
+    factor, _ = resolve_grid_factor(country, load_catalogue().get, countries=load_country_regions())
     assert factor.factor_id == expected_id
     assert factor.co2e_kg_per_unit == pytest.approx(expected_kg_per_kwh, rel=1e-12)
 

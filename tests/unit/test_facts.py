@@ -16,11 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from carbontrack.datasets import noaa
-from carbontrack.datasets.geography import bounded_co2_t_per_yr, load_power_plants
-from carbontrack.datasets.manifest import OCO2_PEAKS_2018_FILES, read_verified
 from carbontrack.domain.errors import InvalidInput
-from carbontrack.domain.facts import (
+from carbontrack.explorer.data import noaa
+from carbontrack.explorer.data.geography import bounded_co2_t_per_yr, load_power_plants
+from carbontrack.explorer.data.manifest import OCO2_PEAKS_2018_FILES, read_verified
+from carbontrack.explorer.domain.anomalies import SOUNDING_NOISE_PPM
+from carbontrack.explorer.domain.facts import (
     Fact,
     NoKnownSourceFact,
     PlantFact,
@@ -31,9 +32,9 @@ from carbontrack.domain.facts import (
     season_fact,
     signal_fact,
 )
-from carbontrack.domain.geo import Wind
-from carbontrack.domain.rules_reasoning import explain
-from carbontrack.services.facts import (
+from carbontrack.explorer.domain.geo import Wind
+from carbontrack.explorer.domain.rules_reasoning import explain
+from carbontrack.explorer.services.facts import (
     PLANT_RADIUS_KM,
     FactFinder,
     facts_data_version,
@@ -141,7 +142,7 @@ def test_rules_text_for_the_sasan_peak_cites_its_facts() -> None:
     assert "SASAN UMPP" in text
     assert "8.8 km" in text
     assert "upwind" in text
-    assert {"plant:3519", "wind", "signal", "season", "background"} <= set(cited)
+    assert {"plant:3519", "wind", "signal", "season", "surface-co2"} <= set(cited)
     assert set(cited) <= {f.id for f in facts}
 
 
@@ -212,21 +213,24 @@ def test_season_by_hemisphere(
 
 
 @pytest.mark.parametrize(
-    ("deviation", "level", "ratio", "direction"),
+    ("deviation", "level", "direction"),
     [
-        (0.5, "within_noise", 0.5, "enhancement"),
-        (1.58, "above_noise", 1.6, "enhancement"),
-        (3.5, "well_above_noise", 3.5, "enhancement"),
-        (-2.0, "above_noise", 2.0, "deficit"),
-        (None, "unknown", None, None),
+        (0.5, "within_noise", "enhancement"),
+        (1.58, "above_noise", "enhancement"),
+        (3.5, "well_above_noise", "enhancement"),
+        (-2.0, "above_noise", "deficit"),
+        (None, "unknown", None),
     ],
 )
-def test_signal_against_one_ppm_noise(
-    deviation: float | None, level: str, ratio: float | None, direction: str | None
+def test_signal_is_scored_on_the_pipelines_noise_of_record(
+    deviation: float | None, level: str, direction: str | None
 ) -> None:
-    fact = signal_fact(deviation, 410.123)
-    assert (fact.level, fact.ratio_to_noise, fact.direction) == (level, ratio, direction)
-    assert (fact.noise_ppm, fact.xco2_ppm) == (1.0, 410.12)
+    fact = signal_fact(deviation, 410.123, background="same_day")
+    # The z-score is the deviation over the one noise figure, rounded as the pipeline rounds it.
+    z = None if deviation is None else round(deviation / SOUNDING_NOISE_PPM, 2)
+    assert (fact.level, fact.zscore, fact.direction) == (level, z, direction)
+    assert (fact.noise_ppm, fact.xco2_ppm) == (SOUNDING_NOISE_PPM, 410.12)
+    assert fact.background == "same_day"
 
 
 def test_background_uses_the_global_trend_when_it_covers_the_date() -> None:
@@ -257,10 +261,12 @@ def test_mauna_loa_daily_values() -> None:
     assert noaa.mauna_loa_daily(date(2018, 1, 9)) is None  # no measurement that day
 
 
-def test_background_fact_outside_every_record_is_unknown(finder: FactFinder) -> None:
+def test_surface_co2_fact_outside_every_record_is_unknown(finder: FactFinder) -> None:
     facts = finder.facts_for(10.0, 10.0, date(1950, 1, 1))
-    background = fact_dict(next(f for f in facts if f.id == "background"))
-    assert (background["known"], background["ppm"], background["source"]) == (False, None, None)
+    surface_co2 = fact_dict(next(f for f in facts if f.id == "surface-co2"))
+    assert (surface_co2["known"], surface_co2["ppm"], surface_co2["source"]) == (False, None, None)
+    assert surface_co2["kind"] == "surface_co2"
+    assert "not the background the deviation is measured against" in str(surface_co2["note"])
 
 
 def test_impossible_co2_estimates_are_bounded_by_capacity() -> None:
@@ -285,11 +291,24 @@ def test_fact_dicts_are_json_with_id_and_kind_first(finder: FactFinder) -> None:
     assert len(ids) == len(set(ids))
     plant = next(d for d in dicts if d["kind"] == "power_plant")
     assert set(plant) == {
-        "id", "kind", "name", "country", "fuel", "capacityMw", "distanceKm", "bearingDeg",
-        "direction", "upwind", "co2MtPerYr", "co2Capped", "source",
+        "id", "kind", "name", "country", "fuel", "capacityMw", "lat", "lon", "distanceKm",
+        "bearingDeg", "direction", "upwind", "co2MtPerYr", "co2Capped", "source",
     }  # fmt: skip
-    assert {"surface", "season", "signal", "background", "wind", "plants-nearby"} <= set(ids)
+    assert {"surface", "season", "signal", "surface-co2", "wind", "plants-nearby"} <= set(ids)
     assert sum(d["kind"] == "city" for d in dicts) == 3
+
+
+def test_co2_has_three_significant_figures_so_no_plant_reads_zero() -> None:
+    # Near Jiaozuo (2018-10-10): Huaneng Qinbei is listed at 19,894,... t/yr in the WRI file.
+    facts = peak_facts(peak(10, "2018101005263071"))
+    plants = [f for f in facts if isinstance(f, PlantFact)]
+    qinbei = plant_named(facts, "Huaneng Qinbei power station")
+    raw = next(p for p in load_power_plants() if p.plant_id == qinbei.id.removeprefix("plant:"))
+    assert raw.co2_t_per_yr is not None
+    assert qinbei.co2_mt_per_yr == float(f"{raw.co2_t_per_yr / 1e6:.3g}") == 19.9
+    assert all(p.co2_mt_per_yr for p in plants)  # none rounds to 0
+    text, _ = explain(facts)
+    assert not re.search(r"(?<![\d.])0 Mt", text)
 
 
 @pytest.mark.parametrize(("lat", "lon"), [(91.0, 0.0), (0.0, 181.0), (math.nan, 0.0)])

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from carbontrack.domain.geo import (
+from carbontrack.explorer.domain.geo import (
     EARTH_RADIUS_KM,
     UPWIND_TOLERANCE_DEG,
     Wind,

@@ -16,20 +16,21 @@ from pathlib import Path
 import pytest
 
 from carbontrack.domain.errors import InvalidInput
-from carbontrack.domain.facts import fact_dicts
 from carbontrack.domain.reasoning import CachedReasoning, FallbackReason
-from carbontrack.domain.reasoning_validation import CheckedAnswer, check_answer
-from carbontrack.domain.rules_reasoning import RULES_VERSION, explain
-from carbontrack.services.anomalies import default_catalogue
-from carbontrack.services.facts import get_fact_finder
-from carbontrack.services.reasoning import (
+from carbontrack.explorer.domain.anomalies import SOUNDING_NOISE_PPM
+from carbontrack.explorer.domain.facts import fact_dicts
+from carbontrack.explorer.domain.reasoning_validation import CheckedAnswer, check_answer
+from carbontrack.explorer.domain.rules_reasoning import RULES_VERSION, explain
+from carbontrack.explorer.services.anomalies import default_catalogue
+from carbontrack.explorer.services.facts import get_fact_finder
+from carbontrack.explorer.services.providers import LlmChoice, LlmFailure
+from carbontrack.explorer.services.reasoning import (
     INSTRUCTIONS,
     Reasoner,
     ReasoningQuery,
     build_reasoner,
 )
-from carbontrack.services.reasoning_memory import RECENT_FOR, MissLimiter, RecentAnswers
-from carbontrack.services.reasoning_providers import LlmChoice, LlmFailure
+from carbontrack.explorer.services.reasoning_memory import RECENT_FOR, MissLimiter, RecentAnswers
 from carbontrack.settings import Settings
 from carbontrack.store.base import ReasoningCacheRepository
 from carbontrack.store.sqlite import SqliteStore
@@ -155,7 +156,8 @@ def test_a_callers_numbers_are_part_of_the_key_for_an_unknown_point(store: Sqlit
     assert not served.cached
     signal = next(f for f in json.loads(served.facts_json) if f["kind"] == "signal")
     assert signal["deviationPpm"] == 9.0
-    assert "9 times the typical" in served.explanation.reasoning
+    # The z-score printed is the deviation over the noise of record, as the pipeline scores it.
+    assert f"z-score of {9.0 / SOUNDING_NOISE_PPM:.2f}" in served.explanation.reasoning
 
 
 def test_a_known_anomaly_is_explained_from_the_catalogue(store: SqliteStore) -> None:

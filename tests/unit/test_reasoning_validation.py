@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from carbontrack.domain.reasoning import FallbackReason
-from carbontrack.domain.reasoning_validation import (
+from carbontrack.explorer.domain.reasoning_validation import (
     MAX_REASONING_CHARS,
     UngroundedAnswer,
     check_answer,

@@ -16,7 +16,7 @@ SHORT_HAUL = (
     "defra:ghg-cf-2020:business-travel-air.flights.short-haul-to-from-uk.economy-class.with-rf"
 )
 CAR_ACTIVITY = "Average car, petrol, per vehicle km"
-GRID_ACTIVITY = "UK grid electricity (at generation, excl. T&D losses), per kWh"
+GRID_ACTIVITY = "UK grid electricity (direct combustion at generation, excl. T&D losses), per kWh"
 # Published DEFRA/BEIS 2020 conversion factors (kg CO2e per unit), from the flat file.
 DEFRA_PETROL_CAR_PER_KM = 0.1743
 DEFRA_UK_GRID_PER_KWH = 0.23314

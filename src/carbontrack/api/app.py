@@ -22,15 +22,19 @@ from carbontrack.store.base import Store
 IMPORT_PATH = "/api/entries/import"
 
 
-def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, store: Store | None = None, check_catalogue: bool = True
+) -> FastAPI:
     """Build the parts of the app that `settings.app_parts` names, over a store.
 
     The store is built from settings unless given. Each part's routes are imported only when
     the part is served: a Lambda function serving one part does not pay at its cold start for
-    importing the others (docs/benchmarks.md, issue 7).
+    importing the others (docs/benchmarks.md, issue 7). `check_catalogue=False` leaves the
+    catalogue check to the caller (the Lambda handler runs it alongside the build).
     """
     store = store if store is not None else build_store(settings)
-    sync_catalogue(store=store)
+    if check_catalogue:
+        sync_catalogue(store=store)
     settings.signing_key()  # fail at start, not on the first login, if the key is unusable
     # FastAPIOffline serves the /docs assets from its package instead of a CDN; the page
     # itself is docs.py's, with its Content-Security-Policy (and no /redoc, which needs
@@ -60,6 +64,17 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, default_bytes=settings.max_body_bytes, limits=limits)
     app.add_middleware(SecurityHeaders)  # added last, so outermost: errors get them too
     return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app of `carbontrack serve`'s worker processes: settings from the environment.
+
+    Uvicorn imports this by name in each worker it starts (`factory=True`), so the workers
+    share nothing but the environment the command set and the store's files.
+    """
+    from carbontrack.settings import get_settings
+
+    return create_app(get_settings())
 
 
 def _include_api(app: FastAPI) -> None:
@@ -105,7 +120,7 @@ def _include_api(app: FastAPI) -> None:
 
 def _include_explorer(app: FastAPI) -> None:
     """The CO2 explorer's API: anomalies by date and id, and their explanations."""
-    from carbontrack.api.routes import anomalies, reasoning
+    from carbontrack.explorer.api import anomalies, reasoning
 
     app.include_router(anomalies.router)
     app.include_router(reasoning.router)
@@ -122,6 +137,9 @@ def _include_web(app: FastAPI, settings: Settings) -> dict[str, int]:
 
     ops_web.install(app)  # the operations console's /ops page (operators only)
     app.include_router(pages.router)
+    from carbontrack.explorer.web import map_page
+
+    app.include_router(map_page.router)  # /map, the CO2 anomaly explorer
     web_app.install(app)  # session cookies, login redirects, HTML error pages
     app.mount(assets.STATIC_PATH, assets.static_files(), name="static")
     return {PAGE_IMPORT_PATH: settings.max_import_bytes}

@@ -202,7 +202,7 @@ def _describe(row: Mapping[str, str]) -> str:
     if level_1 == "UK electricity for Evs":
         return f"EV charging, UK grid electricity: {_describe_vehicle(level_2, level_3, fuel)}"
     if level_1 == "UK electricity":
-        return "UK grid electricity (at generation, excl. T&D losses)"
+        return "UK grid electricity (direct combustion at generation, excl. T&D losses)"
     if level_1 == "Business travel- air":
         radiative = "with" if column == "With RF" else "without"
         return f"Flight, {_lower_first(level_3)}, {level_4.lower()}, {radiative} radiative forcing"

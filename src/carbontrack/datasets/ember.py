@@ -2,6 +2,10 @@
 
 One factor per entry (latest year Ember has for it, 2022-2024), plus the "grid electricity in
 my country" factor that the services resolve per user with domain.electricity.
+
+Ember's intensities are **life-cycle** figures (upstream methane, supply chain and construction
+included: Paraguay, almost all hydro, is 24.9 g/kWh), unlike DEFRA's and eGRID's direct
+combustion factors, so every Ember factor says so in its name and source (docs/data-sources.md).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ INPUT_FILES = (EMBER_FILE,)
 
 DATASET = Dataset(
     dataset_id="ember-grid-intensity",
-    name="Ember yearly electricity data: grid CO2 intensity (via co2.js average-intensities)",
+    name="Ember yearly electricity data: life-cycle grid CO2e intensity (via co2.js)",
     provider="ember",
     version="2022-2024",  # each entry carries its own latest year
     source_url="https://ember-energy.org/data/yearly-electricity-data/",
@@ -31,7 +35,8 @@ DATASET = Dataset(
     sha256=inputs_checksum(INPUT_FILES),
 )
 
-_SOURCE = "Ember yearly electricity data via co2.js"
+BASIS = "life-cycle"  # Ember's methodology: full life-cycle emissions, all gases, CO2e
+_SOURCE = f"Ember yearly electricity data via co2.js, {BASIS} basis (not direct combustion)"
 
 
 def load_factors() -> list[Factor]:
@@ -42,7 +47,9 @@ def load_factors() -> list[Factor]:
     local = Factor(
         factor_id=GRID_LOCAL_FACTOR_ID,
         category="electricity",
-        activity="Grid electricity in your country (Ember; falls back to region, then World)",
+        activity=(
+            f"Grid electricity in your country (Ember, {BASIS}; falls back to region, then World)"
+        ),
         unit="kWh",
         unit_type="energy",
         # Stands for the World value until resolved against the user's country.
@@ -64,7 +71,7 @@ def _factor(key: str, entry: Mapping[str, Any]) -> Factor:
     return Factor(
         factor_id=grid_factor_id(area),
         category="electricity",
-        activity=f"Grid electricity, {name} ({year} average), per kWh",
+        activity=f"Grid electricity, {name} ({year} average, {BASIS}), per kWh",
         unit="kWh",
         unit_type="energy",
         co2e_kg_per_unit=float(entry["emissions_intensity_gco2_per_kwh"]) / 1000,

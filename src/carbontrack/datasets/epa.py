@@ -184,10 +184,10 @@ def _egrid(subregions: Mapping[str, Any], gwp_ch4: float, gwp_n2o: float) -> Ite
         yield _factor(
             f"egrid2023.{slug(code)}",
             category="electricity",
-            activity=f"Grid electricity, {where}, per kWh",
+            activity=f"Grid electricity, {where} (direct combustion), per kWh",
             unit=("kWh", "energy"),
             value=lb_per_mwh * _KG_PER_LB / 1000,
-            source=f"eGRID2023 total output emission rate, {code}",
+            source=f"eGRID2023 total output emission rate (direct combustion), {code}",
             region="US" if is_average else f"US-{code}",
             year=_EGRID_YEAR,
         )

@@ -41,14 +41,13 @@ def resolve_grid_factor(
     country_alpha2: str | None,
     get_factor: Callable[[str], Factor | None],
     *,
-    countries: Mapping[str, CountryRegions] | None = None,
+    countries: Mapping[str, CountryRegions],
 ) -> tuple[Factor, tuple[str, ...]]:
-    """Return the Ember grid factor for a country, falling back to region then World."""
-    if countries is None:
-        # Imported here: carbontrack.datasets imports this module to build the catalogue.
-        from carbontrack.datasets.countries import load_country_regions
+    """Return the Ember grid factor for a country, falling back to region then World.
 
-        countries = load_country_regions()
+    `countries` is the country map (`datasets.countries.load_country_regions()`), passed in:
+    this module is pure and reads no file.
+    """
     steps: list[str] = []
     regions: tuple[str, ...] = ()
     code = (country_alpha2 or "").strip().upper()

@@ -3,8 +3,8 @@
 Two packages come from the one wheel, each `pip install --target` of `carbontrack[aws]` for
 Lambda's Python on arm64, less the distributions its functions never import:
 
-- `core` serves the API, web, backup and inventory functions: no CO2 explorer libraries, no
-  Gemini SDK;
+- `core` serves the API, web, backup and inventory functions and the deploys' pre-traffic
+  hooks: no CO2 explorer libraries, no Gemini SDK;
 - `explorer` serves the explorer's function: numpy, scipy and shapely for its facts, and
   google-genai for the Gemini provider.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from carbontrack.datasets import PACKAGED_DATASETS, Catalogue, load_catalogue
+from carbontrack.datasets.countries import load_country_regions
 from carbontrack.domain.categories import CATEGORIES
 from carbontrack.domain.electricity import GRID_LOCAL_FACTOR_ID, resolve_grid_factor
 from carbontrack.domain.errors import InvalidInput, NotFound
@@ -82,7 +83,9 @@ def get(*, store: Store, factor_id: str) -> Factor:
 def resolve_for_user(*, store: Store, factor_id: str, user: User) -> tuple[Factor, tuple[str, ...]]:
     """The concrete factor for a user: 'grid electricity in my country' follows the profile."""
     if factor_id == GRID_LOCAL_FACTOR_ID:
-        return resolve_grid_factor(user.country, store.factors.get)
+        return resolve_grid_factor(
+            user.country, store.factors.get, countries=load_country_regions()
+        )
     factor = store.factors.get(factor_id)
     if factor is None:
         raise InvalidInput(f"unknown factor {factor_id!r}", field="factorId")

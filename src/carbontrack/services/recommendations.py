@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
+from carbontrack.datasets.countries import load_country_regions
 from carbontrack.domain import recommendations, yearly_usage
 from carbontrack.domain.electricity import resolve_grid_factor
 from carbontrack.domain.errors import NotFound
@@ -133,7 +134,7 @@ def _check_action(action_id: str) -> None:
 def _lookup(store: Store, user: User) -> FactorLookup:
     """The store's factors, and an electric car on the user's own grid (their country's Ember
     intensity, resolved as grid-electricity entries are)."""
-    grid, _ = resolve_grid_factor(user.country, store.factors.get)
+    grid, _ = resolve_grid_factor(user.country, store.factors.get, countries=load_country_regions())
     return with_ev(store.factors.get, grid)
 
 

@@ -7,10 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from carbontrack.web import map_page
-
 router = APIRouter(include_in_schema=False)
-router.include_router(map_page.router)  # /map, the CO2 anomaly explorer
 
 MANIFEST_PATH = "/manifest.webmanifest"
 THEME_COLOUR = "#1f6f43"  # app.css --ct-success, the brand green of the icon

@@ -8,10 +8,14 @@ from carbontrack import __version__
 from carbontrack.api.deps import StoreDep
 from carbontrack.api.schemas import Health
 
-router = APIRouter(prefix="/api", tags=["health"])
+router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=Health)
+# /health is where load balancers and uptime checks probe; it stays out of the API's
+# document (/api/* only). CloudFront and API Gateway serve it without an API key
+# (docs/deploy-aws.md, "The edge: WAF, headers, TLS").
+@router.get("/health", response_model=Health, include_in_schema=False)
+@router.get("/api/health", response_model=Health)
 async def health(store: StoreDep) -> Health:
     """Status, version and store backend.
 

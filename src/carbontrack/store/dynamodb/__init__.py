@@ -66,12 +66,17 @@ if TYPE_CHECKING:
 __all__ = ["DynamoStore", "DynamoStoreError"]
 
 # Fail fast rather than hold a request (or a Lambda) on a stuck connection; the standard
-# retry mode retries throttling and transient errors with backoff, 3 attempts in all.
+# retry mode retries throttling and transient errors with backoff, 3 attempts in all
+# (botocore's `max_attempts` counts retries: 3 of them made 4 attempts). Three attempts of
+# 2 s to connect and 5 s to read, with the backoff, fit in API Gateway's 29 s; 4 x (3 + 10) s
+# did not. TCP keep-alive keeps a warm container's idle connections open between events, so
+# a later event does not pay for a new connection (docs/benchmarks.md, issue 18).
 CLIENT_CONFIG = Config(
-    connect_timeout=3,
-    read_timeout=10,
-    retries={"mode": "standard", "max_attempts": 3},
+    connect_timeout=2,
+    read_timeout=5,
+    retries={"mode": "standard", "total_max_attempts": 3},
     max_pool_connections=32,
+    tcp_keepalive=True,
 )
 
 

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from carbontrack.domain.errors import Conflict, InvalidInput, NotFound
@@ -277,16 +278,10 @@ def _contribution(entry: Entry) -> list[Contribution]:
 
 
 def _entry(row: Any) -> Entry:
-    factor = FactorUsed(
-        factor_id=row[8],
-        dataset=row[9],
-        year=row[10],
-        source=row[11],
-        co2e_kg_per_unit=row[12],
-        unit=row[13],
-        requested_factor_id=row[14],
-        resolution=tuple(json.loads(row[15])),
-    )
+    # Runs once per row of every listing: the factor columns repeat across a user's
+    # entries, so their (immutable) FactorUsed is built once and shared; a never-edited
+    # entry's updated_at is its created_at, parsed once.
+    created_at = py_time(row[17])
     return Entry(
         entry_id=row[1],
         user_id=row[0],
@@ -297,11 +292,34 @@ def _entry(row: Any) -> Entry:
         quantity=row[5],
         unit=row[6],
         co2e_kg=row[7],
-        factor=factor,
-        created_at=py_time(row[17]),
-        updated_at=py_time(row[18]),
+        factor=_factor(*row[8:16]),
+        created_at=created_at,
+        updated_at=created_at if row[18] == row[17] else py_time(row[18]),
         note=row[16],
         version=row[20],
         period_start=None if row[21] is None else date.fromisoformat(row[21]),
         period_end=None if row[22] is None else date.fromisoformat(row[22]),
+    )
+
+
+@lru_cache(maxsize=1024, typed=True)  # typed: 2 and 2.0 encode differently
+def _factor(
+    factor_id: str,
+    dataset: str,
+    year: int,
+    source: str,
+    co2e_kg_per_unit: float,
+    unit: str,
+    requested_factor_id: str | None,
+    resolution: str,
+) -> FactorUsed:
+    return FactorUsed(
+        factor_id=factor_id,
+        dataset=dataset,
+        year=year,
+        source=source,
+        co2e_kg_per_unit=co2e_kg_per_unit,
+        unit=unit,
+        requested_factor_id=requested_factor_id,
+        resolution=tuple(json.loads(resolution)),
     )

@@ -23,7 +23,8 @@ function describeFailure(body, response) {
   return `The server answered ${response.status} ${response.statusText}`.trim();
 }
 
-/** Every day with anomalies, as a Map of "YYYY-MM-DD" -> count.
+/** Every day with anomalies ({counts}: a Map of "YYYY-MM-DD" -> count) and the busiest day of
+ * the data's last 90 days ({busiestRecentDay}), where the map opens.
  *
  * The API answers at most 400 days at a time, with the data set's first and last day: a
  * one-day probe learns those, then one request per calendar year fills the whole calendar.
@@ -37,7 +38,8 @@ export async function fetchDates() {
   const bodies = await Promise.all(
     years.map((year) => requestJSON(datesUrl(`${year}-01-01`, `${year}-12-31`))),
   );
-  return new Map(bodies.flatMap((body) => body.dates.map((row) => [row.date, row.count])));
+  const counts = new Map(bodies.flatMap((body) => body.dates.map((row) => [row.date, row.count])));
+  return { counts, busiestRecentDay: probe.busiestRecentDay };
 }
 
 function datesUrl(from, to) {

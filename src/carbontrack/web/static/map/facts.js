@@ -13,7 +13,7 @@ const KIND_TITLES = {
   surface: "Surface",
   season: "Season",
   signal: "Signal",
-  background: "Background",
+  surface_co2: "Surface CO2 (NOAA)",
   wind: "Wind",
 };
 
@@ -47,17 +47,17 @@ const SENTENCES = {
     f.surface === "land" && f.country ? `Land, in ${f.country}.` : `${capitalise(f.surface)}.`,
   season: (f) => `${capitalise(f.season)} in the ${f.hemisphere} hemisphere. ${f.note}`,
   signal: (f) => {
-    const ratio =
-      typeof f.ratioToNoise === "number" ? `, ${number(f.ratioToNoise)} times the noise` : "";
+    const z = typeof f.zscore === "number" ? `, z-score ${number(f.zscore, 2)}` : "";
+    const against = f.background ? ` (background: ${f.background.replaceAll("_", " ")})` : "";
     return (
-      `Deviation ${number(f.deviationPpm)} ppm against a single-sounding noise of about ` +
-      `${number(f.noisePpm)} ppm${ratio}: ${f.level.replaceAll("_", " ")}.`
+      `Deviation ${number(f.deviationPpm, 2)} ppm${against} against the ` +
+      `${number(f.noisePpm, 2)} ppm noise of one sounding${z}: ${f.level.replaceAll("_", " ")}.`
     );
   },
-  background: (f) => {
+  surface_co2: (f) => {
     const level = typeof f.ppm === "number" ? `${number(f.ppm, 2)} ppm` : "unknown";
     const series = f.series ? ` (${f.series}${f.period ? `, ${f.period}` : ""})` : "";
-    return `Background on ${f.date}: ${level}${series}. ${f.note}`;
+    return `Surface CO2 on ${f.date}: ${level}${series}. ${f.note}`;
   },
   wind: (f) => {
     if (!f.known) return "Wind unknown at this point.";

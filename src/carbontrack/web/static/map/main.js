@@ -6,8 +6,10 @@ import { explain, fetchDates, fetchDay } from "./api.js";
 import { Calendar } from "./calendar.js";
 import { errorMessage, fill, h, loadingMessage } from "./dom.js";
 import * as format from "./format.js";
+import { addCityLabels } from "./labels.js";
 import { Panel } from "./panel.js";
 import { colourOf, legendRows, RADIUS_BY_SEVERITY } from "./scale.js";
+import { fitWhenIdle, Selection, trackZooms } from "./selection.js";
 import { readState, writeState } from "./state.js";
 
 const byId = (id) => document.getElementById(id);
@@ -20,12 +22,17 @@ const COUNTRY_STYLE = {
   fillOpacity: 1,
 };
 const PICK_A_DAY = "Pick a highlighted day on the calendar to see its anomalies.";
+// On a phone the panel is a bottom sheet over the map (map.css uses the same width).
+const PHONE = window.matchMedia("(max-width: 600px)");
 
 class Explorer {
   constructor(L) {
     this.L = L;
     this.map = createMap(L, byId("map"), byId("map-status"));
     this.layer = L.layerGroup().addTo(this.map);
+    this.selection = new Selection(L, this.map);
+    this.busiestDay = null;
+    this.opener = null;
     this.markers = new Map();
     this.features = new Map();
     this.day = null;
@@ -52,6 +59,32 @@ class Explorer {
       (day) => this.pickDay(day),
     );
     window.addEventListener("popstate", () => this.restore(readState()));
+    byId("panel-close").addEventListener("click", () => this.closeSheet());
+    byId("panel").addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && document.body.classList.contains("sheet-open")) {
+        this.closeSheet();
+      }
+    });
+  }
+
+  /** On a phone: show the panel as a sheet over the lower half, the map above it. */
+  openSheet() {
+    document.body.classList.add("sheet-open");
+    if (!PHONE.matches) return;
+    this.opener = document.activeElement;
+    byId("map").scrollIntoView({ block: "start" });
+    byId("panel").focus({ preventScroll: true });
+  }
+
+  /** Dismiss the sheet; focus goes back to what opened it (or to the day's points). */
+  closeSheet() {
+    document.body.classList.remove("sheet-open");
+    const back =
+      this.opener && this.opener !== document.body && this.opener.isConnected
+        ? this.opener
+        : this.list.querySelector('button[aria-pressed="true"]') || byId("point-list");
+    this.opener = null;
+    if (PHONE.matches && back) back.focus();
   }
 
   async start() {
@@ -59,7 +92,7 @@ class Explorer {
     fill(status, loadingMessage("Loading the days with data…"));
     let counts;
     try {
-      counts = await fetchDates();
+      ({ counts, busiestRecentDay: this.busiestDay } = await fetchDates());
     } catch (error) {
       fill(
         status,
@@ -74,10 +107,11 @@ class Explorer {
     this.restore(readState());
   }
 
-  /** Show what the URL asks for: a day (and a point), or the latest month with data. */
+  /** Show what the URL asks for: a day (and a point), or else the busiest recent day. */
   restore({ date, point }) {
-    if (date) {
-      this.showDay(date, point);
+    const day = date || this.busiestDay;
+    if (day) {
+      this.showDay(day, point);
       return;
     }
     this.day = null;
@@ -136,6 +170,8 @@ class Explorer {
   }
 
   clearPoints() {
+    document.body.classList.remove("sheet-open");
+    this.selection.clear();
     this.layer.clearLayers();
     this.markers.clear();
     this.features.clear();
@@ -153,7 +189,7 @@ class Explorer {
       return;
     }
     const bounds = this.L.latLngBounds([...this.markers.values()].map((m) => m.getLatLng()));
-    this.map.fitBounds(bounds.pad(0.4), { maxZoom: 6 });
+    fitWhenIdle(this.map, bounds.pad(0.4), { maxZoom: 6 });
   }
 
   addMarker(feature) {
@@ -199,6 +235,7 @@ class Explorer {
 
   showPoint(id) {
     this.pointId = id;
+    this.selection.clear();
     for (const [markerId, marker] of this.markers) {
       const selected = markerId === id;
       marker.setStyle(markerStyle(this.features.get(markerId), selected));
@@ -210,6 +247,7 @@ class Explorer {
     }
     const feature = this.features.get(id);
     this.panel.showPoint(feature, this.day);
+    this.openSheet();
     this.explainPoint(feature);
   }
 
@@ -226,7 +264,10 @@ class Explorer {
       });
       return;
     }
-    if (request === this.reasonRequest) this.panel.showExplanation(result);
+    if (request !== this.reasonRequest) return;
+    this.panel.showExplanation(result);
+    const [lon, lat] = feature.geometry.coordinates;
+    this.selection.show([lat, lon], result.facts || [], result.citedFactIds || []);
   }
 }
 
@@ -244,7 +285,17 @@ function markerStyle(feature, selected) {
 }
 
 function createMap(L, element, status) {
-  const map = L.map(element, { worldCopyJump: true, minZoom: 1, maxZoom: 10 }).setView([20, 0], 2);
+  // Zooms jump rather than glide for whoever asked their system for less motion.
+  const animate = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const map = L.map(element, {
+    worldCopyJump: true,
+    minZoom: 1,
+    maxZoom: 10,
+    zoomAnimation: animate,
+    fadeAnimation: animate,
+    markerZoomAnimation: animate,
+  }).setView([20, 0], 2);
+  trackZooms(map);
   map.createPane("basemap");
   const tileUrl = element.dataset.tileUrl;
   if (tileUrl) {
@@ -253,6 +304,9 @@ function createMap(L, element, status) {
   } else {
     addCountries(L, map, status);
   }
+  addCityLabels(L, map).catch(() =>
+    status.append(h("p", { className: "error" }, "The city names could not be loaded.")),
+  );
   return map;
 }
 
@@ -286,6 +340,13 @@ function fillLegend(element) {
       }),
     ),
     h("p", {}, "Larger circles mark higher severity (low, medium, high)."),
+    h(
+      "p",
+      {},
+      "Once you pick a point: factory marks are the power plants near it (the ones the " +
+        "explanation cites are larger and named), white squares the nearest large cities, " +
+        "and the arrow shows where the wind was blowing.",
+    ),
   );
 }
 

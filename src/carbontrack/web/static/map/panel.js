@@ -1,12 +1,37 @@
-// The side panel: the selected point's numbers at once, then its explanation and facts from
-// POST /api/reasoning (loading, error with retry), and where the data comes from.
+// The side panel (a bottom sheet on a phone): the selected point's verdict in one line from
+// POST /api/reasoning (loading, error with retry), who wrote it, then the numbers, the full
+// explanation, its facts and a glossary folded below, and where the data comes from.
 
 import { errorMessage, fill, h, loadingMessage } from "./dom.js";
 import { factSentence, kindTitle } from "./facts.js";
 import * as format from "./format.js";
 import { colourOf } from "./scale.js";
 
-const BASE_MAP_CREDIT = "Base map: Natural Earth 1:110m countries (public domain).";
+const BASE_MAP_CREDIT =
+  "Base map and city names: Natural Earth 1:110m countries and populated places (public domain).";
+
+const GLOSSARY = [
+  [
+    "ppm",
+    "Parts per million: of every million molecules of air, how many are CO2. The air held " +
+      "about 410 ppm in 2018-2020, so a few ppm more is a small but measurable change.",
+  ],
+  [
+    "XCO2",
+    "The average CO2 of the whole column of air from the ground to space, as the satellite " +
+      "measures it, in ppm.",
+  ],
+  [
+    "Background",
+    "The usual CO2 level of the air around the point that day; the deviation is how far the " +
+      "point is above or below it.",
+  ],
+  [
+    "z-score",
+    "How unusual the deviation is: the deviation divided by the typical spread of " +
+      "deviations. Above 2 is unusual, above 3 rare.",
+  ],
+];
 
 export class Panel {
   /** `elements`: {root, title, content}. */
@@ -29,17 +54,37 @@ export class Panel {
     fill(this.elements.content, h("div", { className: "error", role: "alert" }, h("p", {}, text)));
   }
 
-  /** The numbers of `feature` on `day`; the explanation area starts out loading. */
+  /** The point of `feature` on `day`: a verdict line (loading at first), the rest folded. */
   showPoint(feature, day) {
     const [lon, lat] = feature.geometry.coordinates;
     const p = feature.properties;
     this.elements.title.textContent = `Anomaly on ${format.longDate(day)}`;
-    this.explanation = h("div", { className: "explanation", "aria-live": "polite" });
+    this.verdict = h("div", { className: "verdict-area", "aria-live": "polite" });
+    this.provenance = h("div", { className: "provenance-area" });
+    this.explanation = h("div", { className: "explanation" });
     fill(
       this.elements.content,
-      numbers(p, lat, lon),
-      h("h3", {}, "Why here?"),
-      this.explanation,
+      this.verdict,
+      h("p", { className: "summary" }, summary(p)),
+      this.provenance,
+      h(
+        "details",
+        { className: "more" },
+        h("summary", {}, "Numbers and facts"),
+        numbers(p, lat, lon),
+        h("h3", {}, "The explanation in full"),
+        this.explanation,
+      ),
+      h(
+        "details",
+        { className: "glossary" },
+        h("summary", {}, "What the words mean"),
+        h(
+          "dl",
+          {},
+          ...GLOSSARY.flatMap(([term, meaning]) => [h("dt", {}, term), h("dd", {}, meaning)]),
+        ),
+      ),
       attribution(p),
       h("p", { className: "share" }, h("a", { href: window.location.href }, "Link to this view")),
     );
@@ -47,26 +92,45 @@ export class Panel {
   }
 
   showLoading() {
-    this.explanation.setAttribute("aria-busy", "true");
-    fill(this.explanation, loadingMessage("Looking up the facts near this point…"));
+    this.verdict.setAttribute("aria-busy", "true");
+    fill(this.verdict, loadingMessage("Looking up the facts near this point…"));
+    fill(this.provenance);
+    fill(this.explanation, h("p", {}, "Not yet known."));
   }
 
-  /** The answer of POST /api/reasoning. */
+  /** The answer of POST /api/reasoning: its verdict first, the full text and facts folded. */
   showExplanation(result) {
-    this.explanation.setAttribute("aria-busy", "false");
+    this.verdict.setAttribute("aria-busy", "false");
+    fill(this.verdict, h("p", { className: "verdict" }, verdictOf(result)));
+    fill(this.provenance, provenance(result));
     fill(
       this.explanation,
       h("p", { className: "reasoning" }, result.reasoning),
-      provenance(result),
       h("h3", {}, "Facts"),
       factList(result.facts || [], new Set(result.citedFactIds || [])),
     );
   }
 
   showExplanationError(message, onRetry) {
-    this.explanation.setAttribute("aria-busy", "false");
-    fill(this.explanation, errorMessage(`No explanation: ${message}`, onRetry));
+    this.verdict.setAttribute("aria-busy", "false");
+    fill(this.verdict, errorMessage(`No explanation: ${message}`, onRetry));
   }
+}
+
+/** The answer's one-line verdict; an answer without one gives its first sentence. */
+function verdictOf(result) {
+  if (typeof result.verdict === "string" && result.verdict.trim()) return result.verdict;
+  const text = String(result.reasoning || "").trim();
+  // A sentence ends at ". " followed by a capital, so "0.5 ppm" or "St. Louis" do not end it.
+  const end = text.search(/[.!?](?=\s+[A-Z])/);
+  return end === -1 ? text : text.slice(0, end + 1);
+}
+
+/** "2.7 ppm more CO2 than the background around it (a medium anomaly)." */
+function summary(p) {
+  const size = format.number(Math.abs(p.deviationPpm));
+  const more = p.deviationPpm >= 0 ? "more" : "less";
+  return `${size} ppm ${more} CO2 than the background around it (a ${p.severity} anomaly).`;
 }
 
 function numbers(p, lat, lon) {
@@ -91,10 +155,12 @@ function numbers(p, lat, lon) {
 }
 
 function provenance(result) {
-  const parts = [`Explained by ${result.provider}${result.model ? ` (${result.model})` : ""}`];
-  if (result.cached) parts.push(`cached ${format.dateTime(result.cachedAt)}`);
-  if (result.expiresAt) parts.push(`valid until ${format.dateTime(result.expiresAt)}`);
-  const line = h("p", { className: "provenance" }, `${parts.join(" · ")}.`);
+  const by =
+    result.provider === "rules"
+      ? "Written from the facts below by CarbonTrack's rules — no AI."
+      : `Written by ${result.model || result.provider}, checked against the facts below.`;
+  const saved = result.cached ? ` Saved ${format.dateTime(result.cachedAt)}.` : "";
+  const line = h("p", { className: "provenance" }, `${by}${saved}`);
   if (!result.fallback) return line;
   const detail = result.fallback.detail ? ` ${result.fallback.detail}` : "";
   const asked = result.fallback.from || "the configured provider";

@@ -1,7 +1,7 @@
 // The diverging colour scale for a point's deviation from the background, in ppm.
 //
-// Seven classes, symmetric around zero: the middle one (within +/-1 ppm) is about the noise of
-// a single OCO-2 sounding, so a point there is not distinguishable from the background.
+// Seven classes, symmetric around zero: the middle one (within +/-1 ppm, under 1.4 times the
+// 0.74 ppm noise of record, docs/co2-explorer.md) is not told apart from the background.
 // Colours: ColorBrewer RdBu, 7 classes (Brewer & Harrower), reversed so that more CO2 is red;
 // the palette stays readable for the common red-green colour-vision deficiencies.
 
@@ -11,7 +11,7 @@ const LABELS = [
   "below −6 ppm",
   "−6 to −3 ppm",
   "−3 to −1 ppm",
-  "−1 to +1 ppm (sounding noise)",
+  "−1 to +1 ppm (near the background)",
   "+1 to +3 ppm",
   "+3 to +6 ppm",
   "above +6 ppm",

@@ -1,0 +1,1 @@
+"""The explorer's domain layer (see carbontrack/explorer/__init__.py)."""
