@@ -17,12 +17,14 @@ from botocore.config import Config
 if TYPE_CHECKING:
     import boto3
 
-MAX_ATTEMPTS = 8  # standard mode: the first call and up to 7 retries, backoff capped at 20 s
+# Standard mode: the first call and up to 7 retries, backoff capped at 20 s. botocore's
+# `max_attempts` counts retries only (8 of them made 9 calls); `total_max_attempts` counts all.
+MAX_ATTEMPTS = 8
 CONNECT_TIMEOUT = 5  # seconds
 READ_TIMEOUT = 30  # seconds: some describe calls (CloudFront, IAM) are slow on big accounts
 
 CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+    retries={"mode": "standard", "total_max_attempts": MAX_ATTEMPTS},
     connect_timeout=CONNECT_TIMEOUT,
     read_timeout=READ_TIMEOUT,
 )
