@@ -16,6 +16,7 @@ import sys
 import textwrap
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.utils import canonicalize_name
@@ -116,6 +117,26 @@ def _serve(part: str, package: Path, runtime: Path, tmp_path: Path) -> list[int]
     return statuses
 
 
+def run_in_core_package(script: str, tmp_path: Path) -> Any:
+    """Run `script` with only the core package and Lambda's runtime on the path; its last line."""
+    package = _layout(tmp_path / "package", kept_distributions(PACKAGES["core"]))
+    runtime = _layout(tmp_path / "runtime", requirement_closure([("boto3", frozenset())]))
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", script],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": os.pathsep.join([str(package), str(runtime)]),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
 @pytest.mark.parametrize(
     ("part", "spec"),
     [(part, spec) for spec in PACKAGES.values() for part in sorted(spec.parts)],
@@ -142,8 +163,6 @@ def test_the_api_and_web_package_leaves_the_explorer_libraries_out() -> None:
 def test_the_inventory_function_imports_from_the_core_package_alone(tmp_path: Path) -> None:
     """The collector's code (ops: services, collectors, cost's price table) needs nothing the
     core package leaves out (the ops CLI's Rich and Typer among them)."""
-    package = _layout(tmp_path / "package", kept_distributions(PACKAGES["core"]))
-    runtime = _layout(tmp_path / "runtime", requirement_closure([("boto3", frozenset())]))
     script = textwrap.dedent(
         """
         import json, sys
@@ -155,17 +174,4 @@ def test_the_inventory_function_imports_from_the_core_package_alone(tmp_path: Pa
                           job.job_of({}).scheduled, "rich" in sys.modules]))
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-S", "-c", script],
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PYTHONPATH": os.pathsep.join([str(package), str(runtime)]),
-            "PYTHONDONTWRITEBYTECODE": "1",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    assert json.loads(done.stdout.splitlines()[-1]) == [len(SERVICES), True, True, False]
+    assert run_in_core_package(script, tmp_path) == [len(SERVICES), True, True, False]

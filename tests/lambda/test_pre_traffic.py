@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,11 +30,10 @@ from moto.core.models import botocore_stubber
 
 from carbontrack import lambda_handler
 from carbontrack.infra import pre_traffic
-from carbontrack.infra.package import PACKAGES, kept_distributions, requirement_closure
 from tests.backends import AWS_REGION
 
 from .events import LambdaContext
-from .test_package import _layout
+from .test_package import run_in_core_package
 
 EVENT = {"DeploymentId": "d-ABCDEF123", "LifecycleEventHookExecutionId": "eyJ-hook-execution"}
 REPORT_TARGET = "CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus"
@@ -236,25 +232,10 @@ def test_the_handler_reads_its_target_from_the_environment_and_reports(
 
 def test_the_hook_runs_from_the_core_package_without_importing_the_app(tmp_path: Path) -> None:
     """Its cold start loads boto3 (Lambda's runtime) and none of the app's libraries."""
-    package = _layout(tmp_path / "package", kept_distributions(PACKAGES["core"]))
-    runtime = _layout(tmp_path / "runtime", requirement_closure([("boto3", frozenset())]))
     script = (
         "import json, sys\n"
         "from carbontrack.infra import pre_traffic\n"
         "assert callable(pre_traffic.handler)\n"
         "print(json.dumps(sorted({'fastapi', 'pydantic', 'mangum'} & set(sys.modules))))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-S", "-c", script],
-        env={
-            "PATH": "/usr/bin:/bin",
-            "PYTHONPATH": os.pathsep.join([str(package), str(runtime)]),
-            "PYTHONDONTWRITEBYTECODE": "1",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    assert json.loads(done.stdout.splitlines()[-1]) == []
+    assert run_in_core_package(script, tmp_path) == []
