@@ -14,6 +14,7 @@ from bench import (
     dynamodb_calls,
     explorer,
     explorer_index,
+    hot_routes,
     inventory,
     pages,
     queries,
@@ -25,6 +26,7 @@ from bench.loadgen import Load
 BENCHMARKS = (
     "api",
     "api-workers",
+    "hot-routes",
     "import",
     "dynamo",
     "backup",
@@ -146,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     if "api-workers" in names:
         load = Load(connections=args.connections, duration_s=args.duration, warmup_s=args.warmup)
         passed &= api_workers.run(load, client=args.client, workers=args.workers)
+    if "hot-routes" in names:
+        passed &= hot_routes.run()
     if "import" in names:
         passed &= csv_import.run(rows=args.rows, repeats=args.repeats, profile=args.profile)
     if "dynamo" in names:

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 
 from carbontrack.domain.errors import Forbidden, InvalidCredentials
 from carbontrack.domain.models import User
-from carbontrack.services import accounts, sessions
+from carbontrack.services import accounts, security, sessions
 from carbontrack.settings import Settings
 from carbontrack.store.base import Store
 
@@ -76,20 +76,48 @@ def get_current_user(
     """
     if token:
         return accounts.authenticate(store=store, settings=settings, token=token)
-    cookie = request.cookies.get(sessions.SESSION_COOKIE)
-    if not cookie:
-        raise InvalidCredentials("not authenticated")
-    user = accounts.authenticate(store=store, settings=settings, token=cookie)
-    if request.method in sessions.UNSAFE_METHODS and not sessions.csrf_token_valid(
-        key=settings.signing_key(),
-        token=request.headers.get(sessions.CSRF_HEADER),
-        binding=sessions.user_binding(user.user_id),
-    ):
-        raise Forbidden(f"missing or invalid {sessions.CSRF_HEADER} header")
+    user = accounts.authenticate(store=store, settings=settings, token=_session_cookie(request))
+    _check_csrf(request, settings, user.user_id)
     return user
 
 
+async def get_token_claims(
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> security.TokenClaims:
+    """The checked claims of the bearer token, or else of the session cookie; no store read.
+
+    For the hot routes (docs/architecture.md, "Hot routes"): checking a signature, an expiry
+    and a CSRF token is CPU only, so it runs here on the event loop, before the body and the
+    query are validated, as `CurrentUser` does; the route then reads the user in its own
+    thread with `accounts.signed_in_user`, one thread hop per request instead of two.
+    """
+    settings = await get_settings(request)  # not a dependency: each one solved costs
+    key = settings.signing_key()
+    if token:
+        return security.read_token(token, key=key)
+    claims = security.read_token(_session_cookie(request), key=key)
+    _check_csrf(request, settings, claims.user_id)
+    return claims
+
+
+def _session_cookie(request: Request) -> str:
+    cookie = request.cookies.get(sessions.SESSION_COOKIE)
+    if not cookie:
+        raise InvalidCredentials("not authenticated")
+    return cookie
+
+
+def _check_csrf(request: Request, settings: Settings, user_id: str) -> None:
+    if request.method in sessions.UNSAFE_METHODS and not sessions.csrf_token_valid(
+        key=settings.signing_key(),
+        token=request.headers.get(sessions.CSRF_HEADER),
+        binding=sessions.user_binding(user_id),
+    ):
+        raise Forbidden(f"missing or invalid {sessions.CSRF_HEADER} header")
+
+
 CurrentUser = Annotated[User, Depends(get_current_user)]
+SignedIn = Annotated[security.TokenClaims, Depends(get_token_claims)]
 
 
 def get_operator(

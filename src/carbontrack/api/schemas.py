@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from carbontrack.api.params import Day, Instant
+from carbontrack.api.params import Day, DayOrInstant, Instant
 from carbontrack.domain.flights import Cabin
 from carbontrack.services.entries import MAX_NOTE_CHARS
 
@@ -335,6 +335,19 @@ class EntryOut(Body):
 class EntryPage(Body):
     items: list[EntryOut]
     next_cursor: str | None
+
+
+class EntryQuery(BaseModel):
+    """`GET /api/entries`' query: validated as one model, not five parameters (issue 18).
+
+    Unknown parameters are ignored, as they were when each was a parameter of its own.
+    """
+
+    from_: DayOrInstant | None = Field(default=None, alias="from")
+    to: DayOrInstant | None = None
+    category: str | None = Field(default=None, max_length=40)
+    limit: int = Field(default=50, ge=1, le=500)
+    cursor: str | None = Field(default=None, max_length=1000)
 
 
 class ImportResult(Body):

@@ -80,7 +80,17 @@ def issue_token(*, settings: Settings, user: User) -> security.AccessToken:
 
 def authenticate(*, store: Store, settings: Settings, token: str) -> User:
     """The user a token belongs to, if the token is valid and not revoked."""
-    claims = security.read_token(token, key=settings.signing_key())
+    return signed_in_user(
+        store=store, claims=security.read_token(token, key=settings.signing_key())
+    )
+
+
+def signed_in_user(*, store: Store, claims: security.TokenClaims) -> User:
+    """The user of checked token claims, unless the user is gone or the token was revoked.
+
+    The second half of `authenticate`, the half that reads the store: the API's hot routes
+    check the token on the event loop and call this in their own thread (`api/deps.py`).
+    """
     user = store.users.get(claims.user_id)
     if user is None or user.token_version != claims.token_version:
         raise InvalidCredentials("invalid or expired token")

@@ -9,14 +9,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
-from carbontrack.api.deps import CurrentUser, StoreDep
-from carbontrack.api.params import DayOrInstant
+from carbontrack.api.deps import CurrentUser, SignedIn, StoreDep
 from carbontrack.api.responses import DomainJSON
-from carbontrack.api.schemas import EntryIn, EntryOut, EntryPage, EntryPatchIn, ImportResult
+from carbontrack.api.schemas import (
+    EntryIn,
+    EntryOut,
+    EntryPage,
+    EntryPatchIn,
+    EntryQuery,
+    ImportResult,
+)
 from carbontrack.api.schemas_flights import route_input
 from carbontrack.domain.errors import InvalidInput
 from carbontrack.domain.models import Entry, Page
-from carbontrack.services import activities, entries, flights, transfer
+from carbontrack.services import accounts, activities, entries, flights, transfer
 
 router = APIRouter(prefix="/api/entries", tags=["entries"])
 ENTRY_JSON: DomainJSON[Entry] = DomainJSON(Entry)
@@ -30,9 +36,12 @@ def _bound(value: date | datetime | None, *, end: bool) -> datetime | None:
     return datetime.combine(value + timedelta(days=1 if end else 0), time(), UTC)
 
 
+# The hot routes (docs/architecture.md): the token is checked on the event loop and the
+# user read in the route's own thread, one thread hop per request.
 @router.post("", status_code=201, response_model=EntryOut)
-def create_entry(body: EntryIn, user: CurrentUser, store: StoreDep) -> Response:
+def create_entry(body: EntryIn, signed_in: SignedIn, store: StoreDep) -> Response:
     """Log an activity, or a flight by its `route`; kg CO2e is recorded with its factor."""
+    user = accounts.signed_in_user(store=store, claims=signed_in)
     if body.route is not None:
         route = route_input(body.route)
         entry = flights.create_flight_entry(
@@ -68,23 +77,17 @@ def _entry_input(body: EntryIn) -> entries.EntryInput:
 
 @router.get("", response_model=EntryPage)
 def list_entries(
-    user: CurrentUser,
-    store: StoreDep,
-    from_: Annotated[DayOrInstant | None, Query(alias="from")] = None,
-    to: Annotated[DayOrInstant | None, Query()] = None,
-    category: Annotated[str | None, Query(max_length=40)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=1000)] = None,
+    signed_in: SignedIn, store: StoreDep, query: Annotated[EntryQuery, Query()]
 ) -> Response:
     """The user's entries, newest first; pass `nextCursor` back as `cursor` for the next page."""
     page = entries.list_entries(
         store=store,
-        user=user,
-        since=_bound(from_, end=False),
-        until=_bound(to, end=True),
-        category=category,
-        limit=limit,
-        cursor=cursor,
+        user=accounts.signed_in_user(store=store, claims=signed_in),
+        since=_bound(query.from_, end=False),
+        until=_bound(query.to, end=True),
+        category=query.category,
+        limit=query.limit,
+        cursor=query.cursor,
     )
     return PAGE_JSON.response(page)
 

@@ -2,11 +2,17 @@
 
 `factors` is keyed by `factor_id`, indexed by `(category, activity)` for look-ups
 and by `dataset` so a reload can replace one dataset's rows.
+
+`list_by_category` keeps each category's factors in memory while the loaded datasets stay
+the same: every call reads the datasets' ids and checksums (a handful of rows), and a
+reload in any process changes a checksum; a reload in this process also empties the cache.
+A search used to read and build all 1,100 factors on every request (issue 18).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,6 +44,11 @@ _SELECT_FACTOR = """
 """
 _GET_FACTOR = _SELECT_FACTOR + " WHERE factor_id = ?"
 _BY_CATEGORY = _SELECT_FACTOR + " WHERE category = ? ORDER BY activity, factor_id"
+# What the cache depends on: one string of every loaded dataset's id and checksum.
+_FINGERPRINT = """
+    SELECT group_concat(dataset_id || ' ' || sha256, ',')
+    FROM (SELECT dataset_id, sha256 FROM datasets ORDER BY dataset_id)
+"""
 _DATASETS = """
     SELECT dataset_id, name, provider, version, source_url, licence, attribution, file, sha256
     FROM datasets ORDER BY dataset_id
@@ -49,6 +60,9 @@ class SqliteFactors:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._lock = threading.Lock()
+        self._fingerprint: str | None = None
+        self._categories: dict[str, tuple[Factor, ...]] = {}
 
     def replace_dataset(self, dataset: Dataset, factors: Sequence[Factor]) -> None:
         """Load (or reload) one dataset and all its factors in one transaction."""
@@ -73,6 +87,10 @@ class SqliteFactors:
         except sqlite3.IntegrityError as exc:
             duplicate = "factor id is repeated or used by another dataset"
             raise integrity_error(exc, duplicate=duplicate, field="factor_id") from None
+        finally:
+            with self._lock:  # a reload with an unchanged checksum is seen here too
+                self._fingerprint = None
+                self._categories = {}
 
     def datasets(self) -> list[Dataset]:
         """Every loaded dataset, ordered by id."""
@@ -91,9 +109,19 @@ class SqliteFactors:
         return None if row is None else Factor(*row)
 
     def list_by_category(self, category: str) -> list[Factor]:
-        """Every factor of one category, ordered by activity."""
-        rows = self._db.connection().execute(_BY_CATEGORY, (category,)).fetchall()
-        return [Factor(*row) for row in rows]
+        """Every factor of one category, ordered by activity (cached; see the module)."""
+        conn = self._db.connection()
+        fingerprint = conn.execute(_FINGERPRINT).fetchone()[0]
+        with self._lock:
+            if fingerprint != self._fingerprint:
+                self._fingerprint, self._categories = fingerprint, {}
+            cached = self._categories.get(category)
+        if cached is None:
+            cached = tuple(Factor(*row) for row in conn.execute(_BY_CATEGORY, (category,)))
+            with self._lock:
+                if fingerprint == self._fingerprint:
+                    self._categories[category] = cached
+        return list(cached)
 
 
 def _factor_row(factor: Factor) -> tuple[Any, ...]:
