@@ -109,14 +109,23 @@ def _open_dynamo(directory: Path) -> Store:
 
 
 def _count_dynamo(store: Store, user_ids: Sequence[str]) -> int:
-    """Entries per user with `Select=COUNT` Queries (moto then sends no items back)."""
+    """Entries per user with `Select=COUNT` Queries (moto then sends no items back).
+
+    Only entries: their sort keys are "<time>#<id>" and times start with a digit, while each
+    entry's id guard, in the same table, is "#id#<id>" (`codec.ENTRY_GUARD_PREFIX`).
+    """
     assert isinstance(store, DynamoStore)
     total = 0
     for user_id in user_ids:
         request: dict[str, Any] = {
             "TableName": ENTRIES.name(store.prefix),
-            "KeyConditionExpression": "userId = :user",
-            "ExpressionAttributeValues": {":user": value(user_id)},
+            "KeyConditionExpression": "userId = :user AND #ts BETWEEN :low AND :high",
+            "ExpressionAttributeNames": {"#ts": "timestamp"},  # a reserved word
+            "ExpressionAttributeValues": {
+                ":user": value(user_id),
+                ":low": value("0"),
+                ":high": value("~"),
+            },
             "Select": "COUNT",
             "ConsistentRead": True,
         }

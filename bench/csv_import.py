@@ -100,7 +100,12 @@ def _executemany_once(path: Path, rows: list[tuple[Any, ...]]) -> float:
         for statement in (s for migration in MIGRATIONS for s in migration):
             conn.execute(statement)
         user_row = (rows[0][0], "bench@example.org", "Bench", "unused", "2026-01-01T00:00:00Z")
-        conn.execute("INSERT INTO users VALUES (?, ?, ?, ?, ?, NULL, 'UTC', 0)", user_row)
+        # Named columns: later migrations add columns to users with defaults.
+        conn.execute(
+            "INSERT INTO users (user_id, email, name, password_hash, created_at, country,"
+            " time_zone, token_version) VALUES (?, ?, ?, ?, ?, NULL, 'UTC', 0)",
+            user_row,
+        )
         placeholders = ", ".join("?" * len(rows[0]))
         insert = f"INSERT INTO entries VALUES ({placeholders})"  # noqa: S608 - only '?'s
         started = time.perf_counter()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from botocore import xform_name
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
@@ -22,7 +23,14 @@ from carbontrack.store.dynamodb import DynamoStore, DynamoStoreError, codec, ent
 from carbontrack.store.dynamodb.factors import DynamoFactors
 from carbontrack.store.dynamodb.metrics import CallCounter
 from tests.backends import AWS_REGION, dynamodb_store
-from tests.store.factories import T0, make_dataset, make_entry, make_factor, make_user
+from tests.store.factories import (
+    T0,
+    make_dataset,
+    make_entry,
+    make_factor,
+    make_goal,
+    make_user,
+)
 
 pytestmark = pytest.mark.usefixtures("aws_moto")
 
@@ -147,8 +155,9 @@ def test_a_failed_import_chunk_removes_the_chunks_written_before(dynamo: DynamoS
     with CallCounter(dynamo.client) as calls, pytest.raises(AlreadyExists):
         dynamo.entries.add_many(batch)
     # Three imports of 49 entries + their guards + their month + the count; the third
-    # fails, then two transactions delete the first two chunks and subtract their totals.
-    assert calls.operations == ["TransactWriteItems"] * 5
+    # fails, one Query finds its first entry not stored (so not a repeat of a lost commit),
+    # then two transactions delete the first two chunks and subtract their totals.
+    assert calls.operations == ["TransactWriteItems"] * 3 + ["Query"] + ["TransactWriteItems"] * 2
     assert dynamo.entries.list_for_user(user.user_id, limit=500).items == [existing]
     assert _sort_keys(dynamo, user.user_id) == [
         "#id#" + existing.entry_id,
@@ -303,22 +312,25 @@ def _sort_keys(store: DynamoStore, user_id: str) -> list[str]:
     return [str(item["timestamp"]["S"]) for item in response["Items"]]
 
 
-def _commit_then_lose_the_answer(store: DynamoStore) -> list[str]:
-    """The next TransactWriteItems commits, but its answer is lost: botocore sends it again.
+def _commit_then_lose_the_answer(
+    store: DynamoStore, operation: str = "TransactWriteItems"
+) -> list[str]:
+    """The next call of `operation` commits, but its answer is lost: botocore sends it again.
 
-    moto ignores `ClientRequestToken`, so the repeat fails its own conditions there, as it
-    would on DynamoDB after the token's 10-minute window: what the store does with that.
+    moto ignores `ClientRequestToken`, so a repeated transaction fails its own conditions
+    there, as it would on DynamoDB after the token's 10-minute window; a PutItem has no token
+    at all, so its repeat fails on DynamoDB too: what the store does with that.
     """
-    committer = boto3.client("dynamodb", region_name=AWS_REGION)
+    committer = getattr(boto3.client("dynamodb", region_name=AWS_REGION), xform_name(operation))
     sent: list[str] = []
 
     def lose_first_answer(request: AWSPreparedRequest, **_: object) -> None:
         sent.append(request.url)
         if len(sent) == 1:
-            committer.transact_write_items(**json.loads(request.body or b"{}"))
+            committer(**json.loads(request.body or b"{}"))
             raise ReadTimeoutError(endpoint_url=request.url)
 
-    store.client.meta.events.register("before-send.dynamodb.TransactWriteItems", lose_first_answer)
+    store.client.meta.events.register(f"before-send.dynamodb.{operation}", lose_first_answer)
     return sent
 
 
@@ -333,6 +345,36 @@ def test_an_entry_whose_commit_answer_was_lost_is_not_a_conflict(dynamo: DynamoS
     assert dynamo.rollups.entry_count(user.user_id) == 1  # counted once
     with pytest.raises(AlreadyExists):  # another entry with that id is still refused
         dynamo.entries.add(replace(entry, note="another", timestamp=T0 - timedelta(hours=1)))
+
+
+def test_an_import_whose_commit_answer_was_lost_is_not_a_conflict(dynamo: DynamoStore) -> None:
+    user = make_user()
+    dynamo.users.add(user)
+    entries = [
+        make_entry(user_id=user.user_id, timestamp=T0 - timedelta(hours=n)) for n in range(3)
+    ]
+    sent = _commit_then_lose_the_answer(dynamo)
+    dynamo.entries.add_many(entries)  # the repeat fails its conditions: these are the entries
+    assert len(sent) == 2
+    assert dynamo.entries.list_for_user(user.user_id).items == entries
+    assert dynamo.rollups.entry_count(user.user_id) == 3  # counted once
+    later = timedelta(seconds=1)
+    again = [replace(entry, created_at=entry.created_at + later) for entry in entries]
+    with pytest.raises(AlreadyExists):  # the same ids from another import are still refused
+        dynamo.entries.add_many(again)
+    assert dynamo.rollups.entry_count(user.user_id) == 3
+
+
+def test_a_goal_whose_put_answer_was_lost_is_not_a_conflict(dynamo: DynamoStore) -> None:
+    user = make_user()
+    dynamo.users.add(user)
+    goal = make_goal(owner_id=user.user_id)
+    sent = _commit_then_lose_the_answer(dynamo, "PutItem")
+    dynamo.goals.add(goal)  # the repeat fails its condition: the stored goal is this one
+    assert len(sent) == 2
+    assert dynamo.goals.get(user.user_id, goal.goal_id) == goal
+    with pytest.raises(AlreadyExists):  # another goal with that id is still refused
+        dynamo.goals.add(replace(goal, created_at=goal.created_at + timedelta(seconds=1)))
 
 
 def test_a_user_whose_commit_answer_was_lost_is_not_a_taken_email(dynamo: DynamoStore) -> None:

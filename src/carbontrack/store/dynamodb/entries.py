@@ -113,8 +113,12 @@ class DynamoEntries:
                 actions += [self._put_guard(entries[i]) for i in chunk]
                 codes = transact_write(self._client, [*actions, *self._totals(entries[0], deltas)])
                 if codes is not None and CONDITION_FAILED in codes[: len(actions)]:
-                    raise AlreadyExists("entry already exists", field="entry_id")
-                if codes is not None:
+                    # As in `add`: a repeat of this chunk's transaction, which committed but
+                    # whose answer was lost, fails its own conditions; then every entry of the
+                    # chunk is stored exactly as written here (creation time included).
+                    if not all(self._is_stored(entries[i]) for i in chunk):
+                        raise AlreadyExists("entry already exists", field="entry_id")
+                elif codes is not None:
                     raise DynamoStoreError(f"import was cancelled: {codes}")
                 written.append(chunk)
         except Exception:

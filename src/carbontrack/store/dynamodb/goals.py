@@ -44,8 +44,14 @@ class DynamoGoals:
 
     @translated
     def add(self, goal: Goal) -> None:
-        """Insert a goal (one conditional PutItem); `AlreadyExists` if its key is taken."""
-        if not self._put(goal, _NEW):
+        """Insert a goal (one conditional PutItem); `AlreadyExists` if its key is taken.
+
+        A PutItem has no idempotency token: when its answer is lost (a reply slower than the
+        client's `read_timeout`) botocore sends it again, and the repeat fails its own
+        condition. So a failed condition with exactly this goal stored, creation time
+        included, is this very write.
+        """
+        if not self._put(goal, _NEW) and self.get(goal.owner_id, goal.goal_id) != goal:
             raise AlreadyExists("goal already exists", field="goal_id")
 
     @translated
