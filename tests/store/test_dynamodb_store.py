@@ -7,7 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError, ReadTimeoutError
 
 from carbontrack.domain.errors import AlreadyExists, InvalidInput, NotFound
 from carbontrack.domain.models import Entry
+from carbontrack.ops.model import RefreshRun
 from carbontrack.settings import Settings
 from carbontrack.store.dynamodb import DynamoStore, DynamoStoreError, codec, entry_guards
 from carbontrack.store.dynamodb.factors import DynamoFactors
@@ -375,6 +376,20 @@ def test_a_goal_whose_put_answer_was_lost_is_not_a_conflict(dynamo: DynamoStore)
     assert dynamo.goals.get(user.user_id, goal.goal_id) == goal
     with pytest.raises(AlreadyExists):  # another goal with that id is still refused
         dynamo.goals.add(replace(goal, created_at=goal.created_at + timedelta(seconds=1)))
+
+
+def test_a_refresh_claim_whose_answer_was_lost_is_not_a_busy_refresh(dynamo: DynamoStore) -> None:
+    now = datetime(2026, 12, 7, 2, 0, 0, 123456, tzinfo=UTC)
+    stale = now - timedelta(minutes=15)
+    run = RefreshRun(run_id="scheduled-event-1", service=None, started_at=now)
+    sent = _commit_then_lose_the_answer(dynamo, "PutItem")
+    assert dynamo.inventory_runs.start(run, stale_before=stale)
+    assert len(sent) == 2
+    assert dynamo.inventory_runs.latest() == run
+    # Still refused: another run, and the same scheduled event delivered a second time.
+    assert not dynamo.inventory_runs.start(replace(run, run_id="run-2"), stale_before=stale)
+    redelivered = replace(run, started_at=now + timedelta(seconds=2))
+    assert not dynamo.inventory_runs.start(redelivered, stale_before=stale)
 
 
 def test_a_user_whose_commit_answer_was_lost_is_not_a_taken_email(dynamo: DynamoStore) -> None:

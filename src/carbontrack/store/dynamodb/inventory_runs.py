@@ -4,7 +4,8 @@ Key: `service` = "#refresh" (no collector service starts with "#", so no listing
 services' scopes reads it), `sk` = "latest". Attributes: `runId`, `runService` (absent: every
 service), `startedAt` and `finishedAt` (fixed-width ISO 8601 UTC, so string order is time
 order), `done`, `total`, `state` and `failed`. Every write is one conditional call: `start` a
-PutItem that holds unless another run is running and started at or after the stale bound,
+PutItem that holds unless another run is running and started at or after the stale bound (or
+exactly this run is already stored: a repeat whose first answer was lost),
 `progress` and `finish` UpdateItems that hold only for the latest run's id.
 """
 
@@ -39,7 +40,14 @@ class DynamoInventoryRuns:
 
     @translated
     def start(self, run: RefreshRun, *, stale_before: datetime) -> bool:
-        """One PutItem, conditional on no fresh running run; False when the condition fails."""
+        """One PutItem, conditional on no fresh running run; False when the condition fails.
+
+        A PutItem has no idempotency token: when its answer is lost botocore sends it again,
+        and the repeat fails its own condition against the run it stored. So a failed
+        condition with exactly this run as the latest, its start to the microsecond, is this
+        claim's success. The id alone would not do: a scheduled run's id is its event's, and a
+        second delivery of that event must still find the first one going.
+        """
         try:
             self._client.put_item(
                 TableName=self._table,
@@ -54,7 +62,7 @@ class DynamoInventoryRuns:
             )
         except ClientError as exc:
             if is_condition_failed(exc):
-                return False
+                return self.latest() == run
             raise
         return True
 
