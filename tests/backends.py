@@ -15,6 +15,7 @@ from unittest import mock
 
 from moto.backends import get_backend
 from moto.core import DEFAULT_ACCOUNT_ID
+from moto.core.routing import ProtocolRouter, ServiceOperationRouter
 from moto.dynamodb import models as moto_dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
@@ -55,6 +56,28 @@ def serialized_moto_dynamodb() -> Callable[[DynamoHandler], object]:
             return handle(self)
 
     return call_action
+
+
+_router_lock = threading.Lock()
+
+
+def routers_built_one_at_a_time() -> Callable[[ServiceOperationRouter, str], ProtocolRouter]:
+    """moto's per-service URL router, built by one thread at a time.
+
+    moto builds a service's router on its first request: a werkzeug `Map` whose rules compile
+    their URL builders through `ast.parse` and `compile`. CPython 3.11 keeps the AST
+    constructor's recursion depth in per-interpreter state, so two threads building at once
+    can fail with "SystemError: AST constructor recursion depth mismatch" (python/cpython
+    gh-106905): an inventory refresh on 4 threads lost its Lambda scope to it once in CI.
+    Building takes the lock; routing a request once built does not.
+    """
+    build = ServiceOperationRouter._get_router
+
+    def get_router(self: ServiceOperationRouter, protocol: str) -> ProtocolRouter:
+        with _router_lock:
+            return build(self, protocol)
+
+    return get_router
 
 
 def one_backup_per_table() -> Callable[[DynamoDBBackend, list[dict[str, Any]]], None]:

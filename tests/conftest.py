@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from moto import mock_aws
 from moto.backends import get_backend
 from moto.core.model_instances import reset_model_data
+from moto.core.routing import ServiceOperationRouter
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.responses import DynamoHandler
@@ -28,6 +29,7 @@ from tests.backends import (
     dynamodb_store_with,
     moto_active,
     one_backup_per_table,
+    routers_built_one_at_a_time,
     serialized_moto_dynamodb,
     snapshot_tables,
 )
@@ -123,6 +125,7 @@ def aws_moto() -> Iterator[None]:
             env.setenv(name, value)
         env.setattr(DynamoHandler, "call_action", serialized_moto_dynamodb())
         env.setattr(DynamoDBBackend, "transact_write_items", one_backup_per_table())
+        env.setattr(ServiceOperationRouter, "_get_router", routers_built_one_at_a_time())
         for name, operation in canonical_moto_numbers().items():
             env.setattr(DynamoType, name, operation)
         with mock_aws():
